@@ -62,6 +62,11 @@ public final class Broadcasting {
     /** Both operands cast to their promoted dtype, after checking that their shapes broadcast. */
     static INDArray[] promote(Tensor a, Tensor b) {
         shape(a.shape(), b.shape());
+        return promoteDtypes(a, b);
+    }
+
+    /** Both operands cast to their promoted dtype, shapes unchecked (for matmul and other non-elementwise ops). */
+    static INDArray[] promoteDtypes(Tensor a, Tensor b) {
         DType d = DType.promote(a.dtype(), b.dtype());
         return new INDArray[] {cast(a.nd(), d), cast(b.nd(), d)};
     }

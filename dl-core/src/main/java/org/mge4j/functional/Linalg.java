@@ -33,7 +33,7 @@ public final class Linalg {
     }
 
     private static Tensor matmul2d(Tensor a, Tensor b, boolean ta, boolean tb) {
-        INDArray[] p = Broadcasting.promote(a, b);
+        INDArray[] p = Broadcasting.promoteDtypes(a, b);
         INDArray x = ta ? p[0].transpose() : p[0];
         INDArray y = tb ? p[1].transpose() : p[1];
         if (x.size(1) != y.size(0)) {
@@ -77,7 +77,7 @@ public final class Linalg {
     }
 
     private static Tensor batchedSameShape(Tensor a, Tensor b, boolean ta, boolean tb) {
-        INDArray[] p = Broadcasting.promote(a, b);
+        INDArray[] p = Broadcasting.promoteDtypes(a, b);
         INDArray x = p[0].dup('c');
         INDArray y = p[1].dup('c');
         INDArray out = mmul3(x, y, ta, tb);
