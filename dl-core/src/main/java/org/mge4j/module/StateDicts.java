@@ -45,7 +45,7 @@ final class StateDicts {
         for (Slot s : slots) {
             Tensor copy = s.var().copy();
             if (s.owner() instanceof NormLayer) {
-                copy = Tensor.wrap(copy.nd().reshape('c', copy.size())).to(s.var().device());
+                copy = Tensor.wrap(copy.nd().reshape('c', new long[] {copy.size()})).to(s.var().device());
             }
             out.put(s.key(), copy);
         }
