@@ -472,7 +472,6 @@ public abstract class Module {
      * Loads whatever {@code Mge.load} returned: a map is a state dict, a {@link BiFunction} a closure. A file path is
      * refused with a hint to read it with {@code Mge.load} first.
      */
-    @SuppressWarnings("unchecked")
     public void loadStateDict(Object stateDict) {
         loadStateDict(stateDict, true);
     }

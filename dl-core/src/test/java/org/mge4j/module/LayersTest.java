@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.mge4j.Mge;
 import org.mge4j.Parameter;
 import org.mge4j.Tensor;
+import org.mge4j.autodiff.GradManager;
 import org.mge4j.module.Fixtures.ConvNet;
 
 /** Built-in layers: MegEngine's shapes, initialisation and forward semantics. */
@@ -158,6 +159,31 @@ class LayersTest {
                 1e-6f);
         assertSame(x, new Identity().call(x));
         assertArrayEquals(new long[] {2, 12}, new Flatten().call(Tensor.zeros(2, 3, 4)).shape());
+    }
+
+    @Test
+    void gradientsReachEveryParameterOfTheTutorialConvNet() {
+        ConvNet net = new ConvNet();
+        GradManager gm = new GradManager().attach(net.parameters());
+        try (var rec = gm.record()) {
+            gm.backward(net.call(Tensor.randn(2, 1, 28, 28)).sum());
+        }
+        net.namedParameters().forEach((k, p) -> {
+            assertTrue(p.grad() != null, "no grad for " + k);
+            assertArrayEquals(p.shape(), p.grad().shape(), k);
+        });
+    }
+
+    @Test
+    void batchNormParametersGetGradientsThroughTheModule() {
+        BatchNorm2d bn = new BatchNorm2d(2);
+        GradManager gm = new GradManager().attach(bn.parameters());
+        Tensor x = Tensor.randn(3, 2, 2, 2);
+        try (var rec = gm.record()) {
+            gm.backward(bn.call(x).sum());
+        }
+        assertArrayEquals(new long[] {1, 2, 1, 1}, bn.weight.grad().shape());
+        assertArrayEquals(new float[] {3 * 4, 3 * 4}, bn.bias.grad().toFloatArray(), 1e-4f);
     }
 
     @Test

@@ -53,6 +53,19 @@ class StateDictTest {
     }
 
     @Test
+    void aReusedSubmoduleAppearsOnceUnderItsFirstKeyInTheStateDict() {
+        // MegEngine's children walk shares one `seen` set, so m.h == m.i is visited as "h" only; it is tensors shared
+        // by two different submodules that appear twice
+
+        MyModule m = new MyModule();
+        m.h = m.i;
+        List<String> keys = List.copyOf(m.stateDict().keySet());
+        assertEquals(List.of("buff", "param", "bn.bias", "bn.running_mean", "bn.running_var", "bn.weight",
+                "h.bn.bias", "h.bn.running_mean", "h.bn.running_var", "h.bn.weight"), keys);
+        assertEquals(6, m.parameters().size());
+    }
+
+    @Test
     void stateDictValuesAreDetachedCopies() {
         Linear l = new Linear(2, 3);
         Map<String, Tensor> sd = l.stateDict();
