@@ -1,7 +1,5 @@
 package org.mge4j.module;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.io.File;
 import java.util.ArrayList;
@@ -43,30 +41,6 @@ import org.mge4j.Tensor;
  */
 public abstract class Module {
     private static final AtomicLong HOOK_IDS = new AtomicLong();
-    private static final ClassValue<List<Method>> FORWARDS = new ClassValue<>() {
-        @Override
-        protected List<Method> computeValue(Class<?> type) {
-            List<Method> out = new ArrayList<>();
-            for (Method m : type.getMethods()) {
-                if (m.getName().equals("forward") && m.getDeclaringClass() != Module.class) {
-                    m.setAccessible(true);
-                    out.add(m);
-                }
-            }
-            return out;
-        }
-    };
-
-    private static final ClassValue<Boolean> OVERRIDES_TENSOR_FORWARD = new ClassValue<>() {
-        @Override
-        protected Boolean computeValue(Class<?> type) {
-            try {
-                return type.getMethod("forward", Tensor.class).getDeclaringClass() != Module.class;
-            } catch (NoSuchMethodException e) {
-                return false;
-            }
-        }
-    };
 
     private boolean training = true;
     private final Map<Long, ForwardPreHook> forwardPreHooks = new LinkedHashMap<>();
@@ -111,7 +85,7 @@ public abstract class Module {
                 in = modified instanceof Object[] array ? array : new Object[] {modified};
             }
         }
-        Object out = dispatchForward(in);
+        Object out = ForwardDispatch.run(this, in);
         for (ForwardHook hook : forwardHooks.isEmpty() ? List.<ForwardHook>of() : List.copyOf(forwardHooks.values())) {
             Object modified = hook.apply(this, in, out);
             if (modified != null) {
@@ -133,93 +107,6 @@ public abstract class Module {
         long id = HOOK_IDS.incrementAndGet();
         forwardHooks.put(id, hook);
         return new HookHandle(forwardHooks, id);
-    }
-
-    private Object dispatchForward(Object[] in) {
-        if (in.length == 1 && (in[0] == null || in[0] instanceof Tensor) && OVERRIDES_TENSOR_FORWARD.get(getClass())) {
-            return forward((Tensor) in[0]);
-        }
-        Method match = null;
-        for (Method m : FORWARDS.get(getClass())) {
-            if (accepts(m, in)) {
-                if (match != null && !match.getReturnType().isAssignableFrom(m.getReturnType())
-                        && !m.getReturnType().isAssignableFrom(match.getReturnType())) {
-                    continue;
-                }
-                if (match == null || isMoreSpecific(m, match)) {
-                    match = m;
-                }
-            }
-        }
-        if (match == null) {
-            if (in.length == 1 && (in[0] == null || in[0] instanceof Tensor)) {
-                return forward((Tensor) in[0]);
-            }
-            throw new IllegalArgumentException(getClass().getSimpleName() + " has no public forward method taking "
-                    + describe(in) + ": declare `public Tensor forward(...)` with " + in.length + " parameter(s)");
-        }
-        try {
-            return match.invoke(this, in);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot call " + match, e);
-        }
-    }
-
-    private static boolean accepts(Method m, Object[] in) {
-        Class<?>[] types = m.getParameterTypes();
-        if (types.length != in.length) {
-            return false;
-        }
-        for (int i = 0; i < types.length; i++) {
-            if (in[i] == null ? types[i].isPrimitive() : !wrap(types[i]).isInstance(in[i])) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isMoreSpecific(Method a, Method b) {
-        Class<?>[] ta = a.getParameterTypes();
-        Class<?>[] tb = b.getParameterTypes();
-        for (int i = 0; i < ta.length; i++) {
-            if (!tb[i].isAssignableFrom(ta[i])) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static Class<?> wrap(Class<?> c) {
-        if (!c.isPrimitive()) {
-            return c;
-        }
-        return switch (c.getName()) {
-            case "int" -> Integer.class;
-            case "long" -> Long.class;
-            case "double" -> Double.class;
-            case "float" -> Float.class;
-            case "boolean" -> Boolean.class;
-            case "short" -> Short.class;
-            case "byte" -> Byte.class;
-            default -> Character.class;
-        };
-    }
-
-    private static String describe(Object[] in) {
-        List<String> names = new ArrayList<>();
-        for (Object o : in) {
-            names.add(o == null ? "null" : o.getClass().getSimpleName());
-        }
-        return "(" + String.join(", ", names) + ")";
     }
 
     // ---------------------------------------------------------------- attributes
