@@ -12,7 +12,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * accelerates. The weight is {@code (out, in/groups, kh, kw)}, or MegEngine's 5-D grouped
  * {@code (groups, out/groups, in/groups, kh, kw)}; the bias {@code (1, out, 1, 1)} is added by broadcasting.
  */
-public final class Convolution {
+final class Convolution {
     private Convolution() {
     }
 

@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Inverted dropout: zero each element with probability p and scale the survivors by {@code 1/(1-p)}. */
-public final class Dropout {
+final class Dropout {
     private Dropout() {
     }
 

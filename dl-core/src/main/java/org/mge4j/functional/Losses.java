@@ -8,7 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Loss functions of {@code megengine.functional.loss}, each with MegEngine's {@code reduction} ("none", "mean", "sum"). */
-public final class Losses {
+final class Losses {
     private Losses() {
     }
 

@@ -11,7 +11,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * batch statistics over every axis but 1, biased variance to normalise, unbiased variance in the running estimate,
  * {@code running = momentum * running + (1 - momentum) * batch}.
  */
-public final class Normalization {
+final class Normalization {
     private Normalization() {
     }
 

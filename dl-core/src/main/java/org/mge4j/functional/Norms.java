@@ -3,7 +3,7 @@ package org.mge4j.functional;
 import org.mge4j.Tensor;
 
 /** Vector p-norms along an axis, as MegEngine's {@code norm}. */
-public final class Norms {
+final class Norms {
     private Norms() {
     }
 

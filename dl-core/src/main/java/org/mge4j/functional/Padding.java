@@ -9,7 +9,7 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Padding of every axis by {@code (before, after)} cells, in numpy's modes constant, reflect and edge. */
-public final class Padding {
+final class Padding {
     /** How padded cells are filled. */
     public enum Mode {
         /** A constant value. */

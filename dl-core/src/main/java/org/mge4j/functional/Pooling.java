@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * 2-D max and average pooling (NCHW) on libnd4j's {@code maxpool2d}/{@code avgpool2d} and their {@code _bp} ops.
  * Output size {@code floor((H + 2p - k) / s) + 1}, as MegEngine (no dilation, no ceil mode).
  */
-public final class Pooling {
+final class Pooling {
     /** MegEngine's average-pooling modes. */
     public enum AvgMode {
         /** Divide by the number of in-bounds cells of the window (MegEngine's default). */

@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Ops that pick elements: clip to a range, and choose between two tensors by a mask. */
-public final class Selection {
+final class Selection {
     private Selection() {
     }
 

@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** softmax, log-softmax and log-sum-exp along one axis, all shifted by the maximum for stability. */
-public final class Softmax {
+final class Softmax {
     private Softmax() {
     }
 
