@@ -111,4 +111,14 @@ class TransformTest {
         assertEquals("Compose([Pad(size=1, value=0.0), Normalize(mean=[10.0], std=[10.0])])",
                 new Compose(new Pad(1), new Normalize(10, 10)).toString());
     }
+
+    @Test
+    void padAndNormalizeReadNonContiguousInputsCorrectly() {
+        Tensor t = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3).transpose();   // (3, 2): [[1, 4], [2, 5], [3, 6]]
+        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 1, 4, 0, 0, 2, 5, 0, 0, 3, 6, 0, 0, 0, 0, 0},
+                new Pad(1).apply(t).toFloatArray());
+        assertArrayEquals(new float[] {0, 3, 1, 4, 2, 5}, new Normalize(1, 1).apply(t).toFloatArray());
+        ArrayDataset ds = new ArrayDataset(t, Tensor.of(new int[] {0, 1, 2}));
+        assertArrayEquals(new float[] {3, 6, 1, 4}, ds.batch(new int[] {2, 0}).data().toFloatArray());
+    }
 }
