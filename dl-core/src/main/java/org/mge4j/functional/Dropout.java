@@ -3,7 +3,6 @@ package org.mge4j.functional;
 import org.mge4j.Tensor;
 import org.mge4j.autodiff.Autograd;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Inverted dropout: zero each element with probability p and scale the survivors by {@code 1/(1-p)}. */
 final class Dropout {
@@ -22,7 +21,7 @@ final class Dropout {
             return x;
         }
         INDArray a = Arithmetic.floating(x);
-        INDArray mask = Nd4j.rand(a.dataType(), a.shape()).gt(dropProb).castTo(a.dataType()).muli(1.0 / (1 - dropProb));
+        INDArray mask = org.mge4j.RandomState.uniform(0, 1, a.dataType(), a.shape()).gt(dropProb).castTo(a.dataType()).muli(1.0 / (1 - dropProb));
         return Autograd.record("dropout", a.mul(mask), (dy, need) -> new INDArray[] {dy.mul(mask)}, x);
     }
 }

@@ -54,13 +54,21 @@ class FashionMnistTrainingTest {
         assertTrue(accuracy >= 0.85, "LeNet test accuracy after 2 epochs was " + accuracy + ", expected at least 0.85");
     }
 
+    /**
+     * The serialization guide's ConvNet applies relu to its logits, so a class whose logit starts at or below zero
+     * for every input gets no gradient and never learns (with seed 1, one class starts that way). The test first
+     * checks that its seed starts with all ten classes alive, so that a failure is about learning, not the draw.
+     */
     @Test
-    void tutorialConvNetReachesEightyPercent() {
-        Mge.seed(2);
+    void tutorialConvNetReachesEightyPercentInOneEpoch() {
+        Mge.seed(0);
         ConvNet model = new ConvNet();
+        Batch probe = DataLoader.builder(test).batchSize(1000).transform(NORMALIZE).build().iterator().next();
+        Tensor live = model.call(probe.data()).gt(0).astype(org.mge4j.DType.INT32).max(0).sum();
+        assertEquals(10, live.item(), "classes with a positive logit for some input at initialisation");
         SGD optimizer = new SGD(model.parameters(), 0.01, 0.9, 5e-4);
-        double accuracy = trainAndEvaluate("ConvNet", model, optimizer, NORMALIZE, 2);
-        assertTrue(accuracy >= 0.80, "ConvNet test accuracy after 2 epochs was " + accuracy + ", expected at least 0.80");
+        double accuracy = trainAndEvaluate("ConvNet", model, optimizer, NORMALIZE, 1);
+        assertTrue(accuracy >= 0.80, "ConvNet test accuracy after 1 epoch was " + accuracy + ", expected at least 0.80");
     }
 
     @Test
