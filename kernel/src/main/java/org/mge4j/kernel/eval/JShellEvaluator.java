@@ -153,13 +153,13 @@ public final class JShellEvaluator implements Evaluator {
         return s instanceof ExpressionSnippet es ? es.typeName() : s instanceof VarSnippet vs ? vs.typeName() : "";
     }
 
-    /** Offset of the snippet's first non-blank text within {@code remaining}. */
+    /** Offset in {@code remaining} where {@code source} (JShell's positions are relative to it) begins. */
     private static int leadingOffset(String remaining, String source) {
         String head = source.strip();
         head = head.substring(0, Math.min(head.length(), 16));
         int at = head.isEmpty() ? -1 : remaining.indexOf(head);
         if (at >= 0) {
-            return at;
+            return Math.max(0, at - source.indexOf(head));
         }
         int i = 0;
         while (i < remaining.length() && Character.isWhitespace(remaining.charAt(i))) {
