@@ -28,6 +28,7 @@ public final class Cell {
     private final CellStream out;
     private final CellStream err;
     private final long outputCap;
+    private final List<ObjectNode> payloads = new java.util.ArrayList<>();
     private long published;
     private boolean capNoted;
 
@@ -85,6 +86,16 @@ public final class Cell {
     public void flush() {
         out.drain(true);
         err.drain(true);
+    }
+
+    /** Adds an item to the execute_reply payload, e.g. a pager page ({@code source: "page"}). */
+    public synchronized void addPayload(ObjectNode item) {
+        payloads.add(item);
+    }
+
+    /** The payload items collected while the cell ran. */
+    public synchronized List<ObjectNode> payloads() {
+        return List.copyOf(payloads);
     }
 
     /** Publishes an IOPub message whose parent is this cell's request (nothing when silent). */

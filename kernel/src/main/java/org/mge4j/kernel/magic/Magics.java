@@ -22,7 +22,7 @@ import java.util.TreeMap;
  */
 final class Magics {
     private static final List<String> NAMES = List.of("lsmagic", "time", "timeit", "vars", "imports", "env",
-            "classpath", "jars", "load");
+            "classpath", "jars", "load", "doc");
     private static final List<String> CELL_NAMES = List.of("time");
 
     private final Evaluator evaluator;
@@ -70,6 +70,9 @@ final class Magics {
             }
             case "load" -> {
                 return load(args, cell);
+            }
+            case "doc" -> {
+                return doc(args, cell);
             }
             default -> {
                 return usage(name, "%" + name + " is not a magic of this kernel; %lsmagic lists the magics");
@@ -163,6 +166,24 @@ final class Magics {
         }
         out.sort(null);
         return out;
+    }
+
+    /** Opens the documentation of a symbol in the frontend's pager (execute_reply payload source "page"). */
+    private CellOutcome doc(String symbol, Cell cell) {
+        if (symbol.isBlank()) {
+            return usage("doc", "usage: %doc String, %doc Math.max, %doc myVariable");
+        }
+        var found = evaluator.inspect(symbol, symbol.length());
+        if (found.isEmpty()) {
+            return usage("doc", "no documentation found for " + symbol + "; check the spelling and the imports");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode page =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        page.put("source", "page");
+        page.putObject("data").put("text/plain", found.get().plain()).put("text/html", found.get().html());
+        page.put("start", 0);
+        cell.addPayload(page);
+        return new CellOutcome.Nothing();
     }
 
     private CellOutcome load(String args, Cell cell) {

@@ -100,7 +100,7 @@ final class ExecuteHandler {
         }
         ObjectNode reply = Request.ok();
         reply.put("execution_count", count);
-        reply.putArray("payload");
+        reply.putArray("payload").addAll(cell.payloads());
         reply.set("user_expressions", userExpressions(c.path("user_expressions"), r));
         r.reply("execute_reply", reply);
     }

@@ -87,6 +87,9 @@ public final class StdinChannel implements AutoCloseable {
             try {
                 Message reply = codec.decode(frames);
                 CompletableFuture<String> f = waiting.get(reply.parent().path("msg_id").asText());
+                if (f == null && reply.parent().path("msg_id").asText("").isEmpty() && waiting.size() == 1) {
+                    f = waiting.values().iterator().next();  // jupyter_client sends input_reply without a parent
+                }
                 if (f == null) {
                     LOG.info("ignoring " + reply.type() + " that answers no open input_request");
                 } else {

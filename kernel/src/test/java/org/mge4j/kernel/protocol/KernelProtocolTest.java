@@ -113,7 +113,8 @@ class KernelProtocolTest {
         assertEquals("input_request", req.type());
         assertEquals(id, req.parent().path("msg_id").asText());
         ObjectNode answer = TestClient.JSON.createObjectNode().put("value", "hello");
-        Message reply = new Message(List.of(), Message.newHeader("input_reply", client.session), req.header(),
+        // jupyter_client sends input_reply with an empty parent header; the kernel must still match it
+        Message reply = new Message(List.of(), Message.newHeader("input_reply", client.session), TestClient.JSON.createObjectNode(),
                 TestClient.JSON.createObjectNode(), answer, List.of());
         client.send(client.stdin, reply);
         assertEquals("ok", client.replyTo(client.shell, id, 10_000).content().path("status").asText());
