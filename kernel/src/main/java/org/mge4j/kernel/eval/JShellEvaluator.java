@@ -109,7 +109,9 @@ public final class JShellEvaluator implements Evaluator {
                 source = remaining;             // incomplete: let the compiler say what is missing
                 rest = "";
             }
+            // JShell measures diagnostics from the start of the source, stack lines from its first non-blank line
             int start = consumed + leadingOffset(remaining, source);
+            int firstLine = lineOf(code, start + source.length() - source.stripLeading().length());
             control.clearLastValue();
             List<SnippetEvent> events = shell.eval(source);
             if (control.stopRequested()) {
@@ -120,7 +122,7 @@ public final class JShellEvaluator implements Evaluator {
                     continue;                   // updates of dependent snippets
                 }
                 Snippet s = e.snippet();
-                tracebacks.remember(s.id(), cell.executionCount(), lineOf(code, start));
+                tracebacks.remember(s.id(), cell.executionCount(), firstLine);
                 if (e.status() == Snippet.Status.REJECTED) {
                     List<jdk.jshell.Diag> diags = shell.diagnostics(s).collect(Collectors.toList());
                     shell.drop(s);
