@@ -68,4 +68,19 @@ class KernelLifecycleTest {
             assertEquals("error", c.execute("firstSession").status());
         }
     }
+
+    @Test
+    void sigintInterruptsTheCellInsteadOfKillingTheKernel() throws Exception {
+        try (KernelProcess k = new KernelProcess(Files.createTempDirectory("mge4j-data")); TestClient c = new TestClient(k)) {
+            c.waitForReady(30_000);
+            c.execute("int beforeSignal = 9;");
+            String id = c.send(c.shell, c.request("execute_request", c.executeContent("while (true) { }")));
+            Thread.sleep(700);
+            new ProcessBuilder("kill", "-INT", Long.toString(k.process.pid())).start().waitFor();
+            assertEquals("error", c.replyTo(c.shell, id, 5_000).content().path("status").asText());
+            c.iopubUntilIdle(id, 5_000);
+            assertTrue(k.process.isAlive());
+            assertEquals("9", c.execute("beforeSignal").result());
+        }
+    }
 }
