@@ -132,20 +132,17 @@ public final class KernelServer {
 
     private void startLoop(String name, ZMQ.Socket socket, Set<String> allowed, boolean isShell) {
         Thread t = new Thread(() -> {
-            ZMQ.Poller poller = context.createPoller(1);
-            poller.register(socket, ZMQ.Poller.POLLIN);
             try {
                 while (running) {
-                    if (poller.poll(100) <= 0 || !poller.pollin(0)) {
-                        continue;
-                    }
-                    Request r = read(socket);
+                    // a receive timeout rather than a poller: wakes at once for a message, checks `running` 10x/s
+                    List<byte[]> frames = Frames.receive(socket, 100);
+                    Request r = frames == null ? null : read(socket, frames);
                     if (r == null) {
                         continue;
                     }
                     router.dispatch(r, allowed);
                     if (isShell && execute.takeAbortSignal()) {
-                        abortQueued(socket, poller);
+                        abortQueued(socket);
                     }
                 }
             } catch (RuntimeException e) {
@@ -158,8 +155,7 @@ public final class KernelServer {
         t.start();
     }
 
-    private Request read(ZMQ.Socket socket) {
-        List<byte[]> frames = Frames.receive(socket);
+    private Request read(ZMQ.Socket socket, List<byte[]> frames) {
         try {
             return new Request(codec.decode(frames), socket, codec, iopub, session);
         } catch (WireCodec.BadMessageException e) {
@@ -170,9 +166,10 @@ public final class KernelServer {
     }
 
     /** After a failed cell with stop_on_error: answer execute requests already queued (not those sent after the reply) with status aborted. */
-    private void abortQueued(ZMQ.Socket socket, ZMQ.Poller poller) {
-        while (poller.poll(0) > 0 && poller.pollin(0)) {
-            Request r = read(socket);
+    private void abortQueued(ZMQ.Socket socket) {
+        List<byte[]> frames;
+        while ((frames = Frames.receive(socket, 0)) != null) {
+            Request r = read(socket, frames);
             if (r == null) {
                 continue;
             }
