@@ -22,11 +22,13 @@ import java.util.TreeMap;
  */
 final class Magics {
     private static final List<String> NAMES = List.of("lsmagic", "time", "timeit", "vars", "imports", "env",
-            "classpath", "jars", "load", "doc");
+            "classpath", "jars", "load", "doc", "maven", "mavenRepo");
     private static final List<String> CELL_NAMES = List.of("time");
 
     private final Evaluator evaluator;
     private final CellRunner runner;
+    private final MavenDependencies maven = new MavenDependencies();
+    private final java.util.Set<String> onClasspath = new java.util.HashSet<>();
 
     Magics(Evaluator evaluator, CellRunner runner) {
         this.evaluator = evaluator;
@@ -73,6 +75,17 @@ final class Magics {
             }
             case "doc" -> {
                 return doc(args, cell);
+            }
+            case "maven" -> {
+                return maven(args, out);
+            }
+            case "mavenRepo" -> {
+                String[] parts = args.split("\\s+");
+                if (parts.length != 2) {
+                    return usage("mavenRepo", "usage: %mavenRepo <id> <url>, e.g. %mavenRepo jitpack https://jitpack.io");
+                }
+                maven.addRepository(parts[0], parts[1]);
+                out.println("Repositories: " + maven.repositories());
             }
             default -> {
                 return usage(name, "%" + name + " is not a magic of this kernel; %lsmagic lists the magics");
@@ -139,6 +152,7 @@ final class Magics {
                 return usage(name, "nothing matches " + arg + " (relative to " + Path.of("").toAbsolutePath() + ")");
             }
             for (Path p : matches) {
+                onClasspath.add(p.toAbsolutePath().toString());
                 evaluator.addToClasspath(p.toAbsolutePath().toString());
                 added.add(p.toAbsolutePath().toString());
             }
@@ -166,6 +180,35 @@ final class Magics {
         }
         out.sort(null);
         return out;
+    }
+
+    /** Resolves Maven coordinates transitively and adds the jars (once each) to the classpath. */
+    private CellOutcome maven(String args, PrintStream out) {
+        List<String> coords = args.isBlank() ? List.of() : List.of(args.split("\\s+"));
+        if (coords.isEmpty() || coords.stream().anyMatch(c -> c.split(":").length < 3)) {
+            return usage("maven", "usage: %maven group:artifact:version [more coordinates], e.g. "
+                    + "%maven org.apache.commons:commons-text:1.12.0");
+        }
+        List<Path> jars;
+        try {
+            jars = maven.resolve(coords);
+        } catch (Exception e) {
+            return usage("maven", "could not resolve " + coords + ": " + e.getMessage()
+                    + " (repositories: " + maven.repositories() + "; add one with %mavenRepo id url)");
+        }
+        int added = 0;
+        for (Path jar : jars) {
+            String p = jar.toAbsolutePath().toString();
+            if (onClasspath.add(p)) {
+                evaluator.addToClasspath(p);
+                out.println("Added " + jar.getFileName());
+                added++;
+            }
+        }
+        if (added == 0) {
+            out.println("Already on the classpath: " + coords);
+        }
+        return new CellOutcome.Nothing();
     }
 
     /** Opens the documentation of a symbol in the frontend's pager (execute_reply payload source "page"). */

@@ -40,7 +40,7 @@ final class KernelProcess implements AutoCloseable {
             throw new IllegalStateException("run the protocol tests through Maven (kernel.test.classpath is unset)");
         }
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Djava.security.manager=allow", "-javaagent:" + agentJar(), "-cp", cp,
+                "-Xmx512m", "-Djava.security.manager=allow", "-Dmaven.repo.local=" + dir.resolve("m2"), "-javaagent:" + agentJar(), "-cp", cp,
                 "org.mge4j.kernel.Main", connectionFile.toString()));
         log = dir.resolve("kernel.log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
