@@ -22,7 +22,7 @@ import java.util.TreeMap;
  */
 final class Magics {
     private static final List<String> NAMES = List.of("lsmagic", "time", "timeit", "vars", "imports", "env",
-            "classpath", "jars", "load", "doc", "maven", "mavenRepo");
+            "classpath", "jars", "load", "doc", "maven", "mavenRepo", "backend");
     private static final List<String> CELL_NAMES = List.of("time");
 
     private final Evaluator evaluator;
@@ -73,6 +73,7 @@ final class Magics {
             case "load" -> {
                 return load(args, cell);
             }
+            case "backend" -> out.println(Backend.describe());
             case "doc" -> {
                 return doc(args, cell);
             }

@@ -103,6 +103,9 @@ public final class KernelServer {
             e.isComplete("int x = 1;");
             runner.complete(new CellRunner(e));
             evaluator.complete(e);
+            if (!"0".equals(System.getenv("MGE4J_WARM_ND4J"))) {
+                org.mge4j.kernel.magic.Backend.warmUp();      // after JShell: cells can run meanwhile
+            }
         } catch (Throwable t) {
             LOG.severe("JShell failed to start: " + t);
             evaluator.completeExceptionally(t);

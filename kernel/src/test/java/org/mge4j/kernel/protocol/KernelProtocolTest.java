@@ -277,6 +277,21 @@ class KernelProtocolTest {
     }
 
     @Test
+    void backendMagicReportsTheJvmAndWhetherNd4jIsPresent() {
+        TestClient.Execution ex = client.execute("%backend");
+        assertEquals("ok", ex.status());
+        assertTrue(ex.stdout().startsWith("Java " + Runtime.version().feature()), ex.stdout());
+        assertTrue(ex.stdout().contains("ND4J"), ex.stdout());
+    }
+
+    @Test
+    void unknownMagicIsAnErrorThatPointsToLsmagic() {
+        TestClient.Execution ex = client.execute("%nosuchmagic 1 2");
+        assertEquals("error", ex.status());
+        assertTrue(ex.reply().content().path("evalue").asText().contains("%lsmagic"));
+    }
+
+    @Test
     void heartbeatEchoesBytes() {
         client.hb.send("ping".getBytes(StandardCharsets.US_ASCII), 0);
         client.hb.setReceiveTimeOut(5000);
