@@ -17,6 +17,7 @@ public final class Backend {
     private static final Logger LOG = Logger.getLogger(Backend.class.getName());
     private static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
     private static volatile boolean initialized;
+    private static volatile int threads;
 
     private Backend() {
     }
@@ -51,16 +52,16 @@ public final class Backend {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         init();
+        Backend.threads = threads;
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.getEnvironment().setMaxThreads(threads);
-        Nd4j.getBlasWrapper().lapack();
         org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
     }
 
     /** The number of threads ND4J's native ops use. */
     public static int threads() {
         init();
-        return Nd4j.getEnvironment().maxThreads();
+        return threads > 0 ? threads : Nd4j.getEnvironment().maxThreads();
     }
 
     /** A short description such as {@code "nd4j-native (CPU, onednn-avx2)"}. */

@@ -8,6 +8,12 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import org.mge4j.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.MirroringPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -27,6 +33,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * ends the recording, so there is one backward per record. Attached tensors are held weakly.
  */
 public final class GradManager {
+    private static final String SCRATCH_ID = "mge4j-backward";
+    private static final WorkspaceConfiguration SCRATCH = WorkspaceConfiguration.builder()
+            .initialSize(0)
+            .overallocationLimit(0.3)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyMirroring(MirroringPolicy.FULL)
+            .policySpill(SpillPolicy.REALLOCATE)
+            .build();
+
     private final List<Attachment> attached = new ArrayList<>();
     private boolean recording;
 
@@ -166,14 +182,26 @@ public final class GradManager {
                     dyList.add(dy.castTo(y.dataType()));
                 }
             }
-            Map<Tensor, INDArray> grads = Autograd.backward(yList, dyList, this::isAttached);
-            for (Attachment a : attached) {
-                Tensor t = a.tensor.get();
-                INDArray g = t == null ? null : grads.get(t);
-                if (g == null) {
-                    continue;
+            List<Tensor> targets = new ArrayList<>();
+            List<INDArray> results = new ArrayList<>();
+            // The backward pass's temporaries live in a reused scratch workspace: fresh off-heap pages for every
+            // intermediate gradient cost as much as the arithmetic on a VM. Only the attached tensors' gradients
+            // leave it, as copies.
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH, SCRATCH_ID)) {
+                Map<Tensor, INDArray> grads = Autograd.backward(yList, dyList, this::isAttached);
+                for (Attachment a : attached) {
+                    Tensor t = a.tensor.get();
+                    INDArray g = t == null ? null : grads.get(t);
+                    if (g != null) {
+                        targets.add(t);
+                        results.add((g.dataType() == t.nd().dataType() ? g : g.castTo(t.nd().dataType())).detach());
+                    }
                 }
-                Tensor grad = Tensor.wrap(g.dataType() == t.nd().dataType() ? g : g.castTo(t.nd().dataType()));
+            }
+            for (int i = 0; i < targets.size(); i++) {
+                Tensor t = targets.get(i);
+                Attachment a = find(t);
+                Tensor grad = Tensor.wrap(results.get(i));
                 for (Callback cb : a.callbacks) {
                     grad = cb.apply(t, grad);
                 }

@@ -34,22 +34,19 @@ public final class Linalg {
 
     private static Tensor matmul2d(Tensor a, Tensor b, boolean ta, boolean tb) {
         INDArray[] p = Broadcasting.promoteDtypes(a, b);
-        INDArray x = ta ? p[0].transpose() : p[0];
-        INDArray y = tb ? p[1].transpose() : p[1];
-        if (x.size(1) != y.size(0)) {
+        INDArray x = Native.contiguous(p[0]);
+        INDArray y = Native.contiguous(p[1]);
+        long inner = ta ? x.size(0) : x.size(1);
+        if (inner != (tb ? y.size(1) : y.size(0))) {
             throw new IllegalArgumentException("matmul shapes do not match: " + Tensor.shapeString(x.shape())
-                    + " @ " + Tensor.shapeString(y.shape()));
+                    + (ta ? "^T" : "") + " @ " + Tensor.shapeString(y.shape()) + (tb ? "^T" : ""));
         }
-        INDArray out = x.mmul(y);
+        // BLAS gemm with transpose flags: several times faster than mmul on transposed views for small matrices
+        INDArray out = Nd4j.gemm(x, y, ta, tb);
         return Autograd.record("matmul", out, (dy, need) -> {
-            INDArray da = null;
-            INDArray db = null;
-            if (need[0]) {
-                da = ta ? y.mmul(dy.transpose()) : dy.mmul(y.transpose());
-            }
-            if (need[1]) {
-                db = tb ? dy.transpose().mmul(x) : x.transpose().mmul(dy);
-            }
+            INDArray g = Native.contiguous(dy);
+            INDArray da = !need[0] ? null : ta ? Nd4j.gemm(y, g, tb, true) : Nd4j.gemm(g, y, false, !tb);
+            INDArray db = !need[1] ? null : tb ? Nd4j.gemm(g, x, true, ta) : Nd4j.gemm(x, g, !ta, false);
             return new INDArray[] {da, db};
         }, a, b);
     }
