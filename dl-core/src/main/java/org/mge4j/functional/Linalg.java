@@ -1,0 +1,100 @@
+package org.mge4j.functional;
+
+import org.mge4j.Tensor;
+import org.mge4j.autodiff.Autograd;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Matrix products: numpy's matmul rules (1-D operands, batched operands with broadcasting) and linear layers. */
+public final class Linalg {
+    private Linalg() {
+    }
+
+    /**
+     * {@code a @ b} with optional transposes of the last two axes. 1-D operands are treated as a row (left) or a
+     * column (right) vector and that axis is dropped from the result; leading batch axes broadcast.
+     */
+    public static Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        Tensor x = a.ndim() == 1 ? a.reshape(1, a.shape(0)) : a;
+        Tensor y = b.ndim() == 1 ? b.reshape(b.shape(0), 1) : b;
+        Tensor out = x.ndim() == 2 && y.ndim() == 2 ? matmul2d(x, y, transposeA, transposeB)
+                : batched(x, y, transposeA, transposeB);
+        if (a.ndim() == 1 && b.ndim() == 1) {
+            return out.reshape();
+        }
+        if (a.ndim() == 1) {
+            return out.squeeze(-2);
+        }
+        if (b.ndim() == 1) {
+            return out.squeeze(-1);
+        }
+        return out;
+    }
+
+    private static Tensor matmul2d(Tensor a, Tensor b, boolean ta, boolean tb) {
+        INDArray[] p = Broadcasting.promoteDtypes(a, b);
+        INDArray x = ta ? p[0].transpose() : p[0];
+        INDArray y = tb ? p[1].transpose() : p[1];
+        if (x.size(1) != y.size(0)) {
+            throw new IllegalArgumentException("matmul shapes do not match: " + Tensor.shapeString(x.shape())
+                    + " @ " + Tensor.shapeString(y.shape()));
+        }
+        INDArray out = x.mmul(y);
+        return Autograd.record("matmul", out, (dy, need) -> {
+            INDArray da = null;
+            INDArray db = null;
+            if (need[0]) {
+                da = ta ? y.mmul(dy.transpose()) : dy.mmul(y.transpose());
+            }
+            if (need[1]) {
+                db = tb ? dy.transpose().mmul(x) : x.transpose().mmul(dy);
+            }
+            return new INDArray[] {da, db};
+        }, a, b);
+    }
+
+    private static Tensor batched(Tensor a, Tensor b, boolean ta, boolean tb) {
+        long[] sa = a.shape();
+        long[] sb = b.shape();
+        int na = sa.length;
+        int nb = sb.length;
+        long[] batchA = java.util.Arrays.copyOf(sa, na - 2);
+        long[] batchB = java.util.Arrays.copyOf(sb, nb - 2);
+        long[] batch = Broadcasting.shape(batchA, batchB);
+        long m = ta ? sa[na - 1] : sa[na - 2];
+        long n = tb ? sb[nb - 2] : sb[nb - 1];
+        Tensor x = a.broadcastTo(concat(batch, sa[na - 2], sa[na - 1]));
+        Tensor y = b.broadcastTo(concat(batch, sb[nb - 2], sb[nb - 1]));
+        long count = 1;
+        for (long d : batch) {
+            count *= d;
+        }
+        Tensor x3 = x.reshape(count, sa[na - 2], sa[na - 1]);
+        Tensor y3 = y.reshape(count, sb[nb - 2], sb[nb - 1]);
+        Tensor out = batchedSameShape(x3, y3, ta, tb);
+        return out.reshape(concat(batch, m, n));
+    }
+
+    private static Tensor batchedSameShape(Tensor a, Tensor b, boolean ta, boolean tb) {
+        INDArray[] p = Broadcasting.promoteDtypes(a, b);
+        INDArray x = p[0].dup('c');
+        INDArray y = p[1].dup('c');
+        INDArray out = mmul3(x, y, ta, tb);
+        return Autograd.record("matmul", out, (dy, need) -> new INDArray[] {
+            need[0] ? (ta ? mmul3(y, dy, tb, true) : mmul3(dy, y, false, !tb)) : null,
+            need[1] ? (tb ? mmul3(dy, x, true, ta) : mmul3(x, dy, !ta, false)) : null}, a, b);
+    }
+
+    /** Batched product of two rank-3 arrays with equal batch size, through ND4J's matmul op. */
+    private static INDArray mmul3(INDArray x, INDArray y, boolean tx, boolean ty) {
+        return Nd4j.exec(new Mmul(x.dup('c'), y.dup('c'), tx, ty, false))[0];
+    }
+
+    private static long[] concat(long[] batch, long r, long c) {
+        long[] out = java.util.Arrays.copyOf(batch, batch.length + 2);
+        out[batch.length] = r;
+        out[batch.length + 1] = c;
+        return out;
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what the tests need on a fresh Debian/Ubuntu machine, then runs every test of mge4j.
+#   install/test.sh            everything
+#   install/test.sh --no-apt   skip the package check (you installed the prerequisites yourself)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+cd "$root"
+
+apt_packages=(openjdk-17-jdk-headless maven dataset-fashion-mnist
+              python3-jupyter-client python3-jupyter-kernel-test python3-nbclient
+              python3-nbconvert python3-nbformat jupyter-console)
+
+install_packages() {
+    local missing=()
+    for p in "${apt_packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    ((${#missing[@]} == 0)) && return 0
+    echo "== installing: ${missing[*]}"
+    local sudo=""
+    [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+}
+
+[[ "${1:-}" == "--no-apt" ]] || install_packages
+
+export MAVEN_OPTS="${MAVEN_OPTS:-} -Xmx1g"
+start=$(date +%s)
+echo "== build and unit tests (dl-core, display, kernel)"
+mvn -B -ntp install
+
+if [[ -x install/test-kernel.sh ]]; then
+    echo "== kernel conformance (jupyter_kernel_test)"
+    install/test-kernel.sh
+fi
+
+echo "== all tests passed in $(( $(date +%s) - start )) s"
