@@ -129,7 +129,7 @@ public final class DjlConvNet implements ConvNetEngine {
             NDList in = new NDList(batch == 1 ? x1 : x64);
             in.tempAttach(step);
             NDArray out = block.forward(inferenceStore, in, false).singletonOrThrow();
-            return out.getFloat(0, 0);
+            return out.toFloatArray()[0];
         }
     }
 

@@ -23,17 +23,38 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * The ConvNet as a DL4J MultiLayerNetwork on the same ND4J build as mge4j (nd4j-native onednn-avx2), used the way
  * a DL4J user would: {@code fit(x, y)} per step, {@code output(x, false)} for inference. DL4J has no plain-momentum
  * SGD, so the updater is Nesterovs(lr, momentum): same cost, slightly different trajectory after the first step.
+ *
+ * <p>DL4J 1.0.0-M2.1 never uses its oneDNN layer helpers on this build (its check reflects on a class that is not
+ * in ND4J M2.1, and helpers are disabled by default). The variant {@code dl4j-onednn} puts them into the conv and
+ * pooling layers by reflection, to show DL4J at its best; it is not how DL4J ships.
  */
-public final class Dl4jConvNet implements ConvNetEngine {
+public class Dl4jConvNet implements ConvNetEngine {
+    private final boolean injectOneDnn;
+
     private MultiLayerNetwork net;
     private INDArray x64;
     private INDArray x1;
     private INDArray y;
     private int threads;
 
+    public Dl4jConvNet() {
+        this(false);
+    }
+
+    Dl4jConvNet(boolean injectOneDnn) {
+        this.injectOneDnn = injectOneDnn;
+    }
+
+    /** DL4J with its oneDNN helpers injected into the conv and pooling layers. */
+    public static final class WithOneDnn extends Dl4jConvNet {
+        public WithOneDnn() {
+            super(true);
+        }
+    }
+
     @Override
     public String name() {
-        return "dl4j";
+        return injectOneDnn ? "dl4j-onednn" : "dl4j";
     }
 
     @Override
@@ -61,6 +82,9 @@ public final class Dl4jConvNet implements ConvNetEngine {
                 .build();
         net = new MultiLayerNetwork(conf);
         net.init();
+        if (injectOneDnn) {
+            injectHelpers();
+        }
         if (weights != null) {
             setParams(0, weights, "conv1", false);
             setParams(2, weights, "conv2", false);
@@ -79,6 +103,28 @@ public final class Dl4jConvNet implements ConvNetEngine {
         wp.assign(dense ? src.transpose() : src.reshape(wp.shape()));
         INDArray bp = net.getLayer(layer).getParam("b");
         bp.assign(Nd4j.create(w.get(prefix + ".bias")).reshape(bp.shape()));
+    }
+
+    private void injectHelpers() {
+        try {
+            for (var layer : net.getLayers()) {
+                if (layer instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) {
+                    setField(layer, org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class,
+                            new org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper(DataType.FLOAT));
+                } else if (layer instanceof org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer) {
+                    setField(layer, org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer.class,
+                            new org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper(DataType.FLOAT));
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("could not inject DL4J's oneDNN helpers", e);
+        }
+    }
+
+    private static void setField(Object layer, Class<?> owner, Object helper) throws ReflectiveOperationException {
+        var f = owner.getDeclaredField("helper");
+        f.setAccessible(true);
+        f.set(layer, helper);
     }
 
     @Override
@@ -101,7 +147,9 @@ public final class Dl4jConvNet implements ConvNetEngine {
     @Override
     public Map<String, String> info() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("engine", "DL4J MultiLayerNetwork 1.0.0-M2.1, " + NdThreads.describe());
+        m.put("engine", "DL4J MultiLayerNetwork 1.0.0-M2.1" + (injectOneDnn ? " with oneDNN conv/pool helpers "
+                + "injected by reflection (helper=" + net.getLayer(0).getHelper() + ")" : " as shipped (no layer helpers)")
+                + ", " + NdThreads.describe());
         m.put("threads", Integer.toString(threads));
         m.put("init", "DL4J Xavier weights, zero biases");
         m.put("optimizer", "DL4J Nesterovs(0.01, 0.9) (no plain-momentum SGD in DL4J)");

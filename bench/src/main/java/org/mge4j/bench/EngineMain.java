@@ -57,7 +57,8 @@ public final class EngineMain {
             case "mge4j" -> "org.mge4j.bench.Mge4jConvNet";
             case "djl" -> "org.mge4j.bench.DjlConvNet";
             case "dl4j" -> "org.mge4j.bench.Dl4jConvNet";
-            default -> throw new IllegalArgumentException("--engine must be mge4j, djl or dl4j, got " + name);
+            case "dl4j-onednn" -> "org.mge4j.bench.Dl4jConvNet$WithOneDnn";
+            default -> throw new IllegalArgumentException("--engine must be mge4j, djl, dl4j or dl4j-onednn, got " + name);
         };
         try {
             return (ConvNetEngine) Class.forName(cls).getDeclaredConstructor().newInstance();

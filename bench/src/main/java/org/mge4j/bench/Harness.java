@@ -20,7 +20,7 @@ import java.util.Map;
  * </pre>
  */
 public final class Harness {
-    static final List<String> ALL_ENGINES = List.of("mge4j", "djl", "dl4j", "python");
+    static final List<String> ALL_ENGINES = List.of("mge4j", "djl", "dl4j", "dl4j-onednn", "python");
     static final List<String> PHASES = List.of("train", "infer1", "infer64");
 
     final Path benchDir;

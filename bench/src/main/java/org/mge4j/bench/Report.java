@@ -11,6 +11,7 @@ final class Report {
             "mge4j", "mge4j (dl-core on ND4J onednn-avx2)",
             "djl", "PyTorch via DJL (libtorch CPU)",
             "dl4j", "DL4J MultiLayerNetwork (same ND4J)",
+            "dl4j-onednn", "DL4J, oneDNN helpers injected",
             "python", "PyTorch from Python");
 
     private final Harness h;
@@ -194,14 +195,14 @@ final class Report {
             double maxDiff = Double.NaN;
             if (!ref.isEmpty()) {
                 maxDiff = 0;
-                int n = e.getKey().equals("dl4j") ? 1 : Math.min(ref.size(), l.size());
+                int n = e.getKey().startsWith("dl4j") ? 1 : Math.min(ref.size(), l.size());
                 for (int i = 0; i < n; i++) {
                     maxDiff = Math.max(maxDiff, Math.abs(ref.get(i) - l.get(i)));
                 }
             }
             sb.append(fmt("| %s | %.6f | %s | %s | %.6f | %s |%n", e.getKey(), l.get(0), at(l, 1), at(l, 4),
                     l.get(l.size() - 1), Double.isNaN(maxDiff) ? "–"
-                            : fmt("%.2e", maxDiff) + (e.getKey().equals("dl4j") ? " (step 1 only)" : "")));
+                            : fmt("%.2e", maxDiff) + (e.getKey().startsWith("dl4j") ? " (step 1 only)" : "")));
         }
         sb.append('\n');
     }
