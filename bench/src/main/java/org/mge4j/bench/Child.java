@@ -27,6 +27,14 @@ final class Child {
             pb.environment().putAll(env);
             pb.redirectError(log.toFile());
             Process p = pb.start();
+            // a child that hangs with stdout open would block readLine: kill it at the deadline
+            var watchdog = new java.util.Timer(true);
+            watchdog.schedule(new java.util.TimerTask() {
+                @Override
+                public void run() {
+                    p.destroyForcibly();
+                }
+            }, timeoutSeconds * 1000L);
             try (BufferedReader r = new BufferedReader(
                     new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -34,7 +42,9 @@ final class Child {
                     c.parse(line);
                 }
             }
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            boolean exited = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+            watchdog.cancel();
+            if (!exited) {
                 p.destroyForcibly();
                 c.error = "timed out after " + timeoutSeconds + " s";
             } else if (p.exitValue() != 0) {

@@ -30,8 +30,20 @@ final class Machine {
         }
     }
 
+    /** The vector extensions that matter here (oneDNN and libtorch pick kernels by them). */
+    static String vectorFlags() {
+        String flags = " " + firstValue("/proc/cpuinfo", "flags") + " ";
+        StringBuilder sb = new StringBuilder();
+        for (String f : new String[] {"avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile"}) {
+            if (flags.contains(" " + f + " ")) {
+                sb.append(sb.length() == 0 ? "" : " ").append(f);
+            }
+        }
+        return sb.length() == 0 ? "none of avx2/avx512" : sb.toString();
+    }
+
     static String describe() {
-        return cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " logical CPUs, " + memory()
+        return cpuModel() + " (" + vectorFlags() + "), " + Runtime.getRuntime().availableProcessors() + " logical CPUs, " + memory()
                 + " RAM; " + System.getProperty("os.name") + " " + System.getProperty("os.version") + "; Java "
                 + System.getProperty("java.vm.version") + " (" + System.getProperty("java.vm.name") + ")";
     }
