@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The ND4J side of Tensor's factory methods; random draws use ND4J's generator, which {@link Mge#seed} seeds. */
+/** The ND4J side of Tensor's factory methods; random draws come from {@link RandomState}, which {@link Mge#seed} seeds. */
 final class Creation {
     private Creation() {
     }
@@ -40,14 +40,7 @@ final class Creation {
 
     static INDArray normal(double mean, double std, long[] shape) {
         checkShape(shape);
-        INDArray a = Nd4j.randn(DataType.FLOAT, shape);
-        if (std != 1) {
-            a.muli(std);
-        }
-        if (mean != 0) {
-            a.addi(mean);
-        }
-        return a;
+        return RandomState.normal(mean, std, shape);
     }
 
     static INDArray uniform(double low, double high, long[] shape) {
@@ -55,8 +48,7 @@ final class Creation {
         if (!(high > low)) {
             throw new IllegalArgumentException("uniform needs low < high, got low=" + low + ", high=" + high);
         }
-        INDArray a = Nd4j.rand(DataType.FLOAT, shape);
-        return a.muli(high - low).addi(low);
+        return RandomState.uniform(low, high, DataType.FLOAT, shape);
     }
 
     private static void checkShape(long[] shape) {

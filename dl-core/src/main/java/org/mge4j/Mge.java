@@ -1,7 +1,6 @@
 package org.mge4j;
 
 import java.util.Random;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The top-level functions of mge4j, as {@code megengine.*} in Python: {@link #seed}, and (as they arrive)
@@ -21,7 +20,7 @@ public final class Mge {
     public static void seed(long value) {
         Backend.init();
         seed = value;
-        Nd4j.getRandom().setSeed(value);
+        RandomState.seed(value);
         random = new Random(value);
     }
 

@@ -30,6 +30,7 @@ public class Tensor {
     private Node node;
     private Tensor grad;
     private String name;
+    private List<org.mge4j.autodiff.GradManager> gradManagers = List.of();
 
     /** Wraps a copy of another tensor's data (MegEngine's {@code Tensor(t)}); the result has no history. */
     public Tensor(Tensor other) {
@@ -246,6 +247,20 @@ public class Tensor {
     /** The autodiff node that produced this tensor in the current recording, or null. */
     public Node node() {
         return node;
+    }
+
+    /** The GradManagers this tensor is attached to (they hold it weakly; it holds them). */
+    public List<org.mge4j.autodiff.GradManager> gradManagers() {
+        return gradManagers;
+    }
+
+    /** Used by {@link org.mge4j.autodiff.GradManager#attach} to mark this tensor. */
+    public void addGradManager(org.mge4j.autodiff.GradManager gm) {
+        if (!gradManagers.contains(gm)) {
+            List<org.mge4j.autodiff.GradManager> next = new java.util.ArrayList<>(gradManagers);
+            next.add(gm);
+            gradManagers = List.copyOf(next);
+        }
     }
 
     /** Used by {@link org.mge4j.autodiff.Autograd} to link a result to the op that made it. */

@@ -57,11 +57,9 @@ public final class Autograd {
         if (current == null) {
             return false;
         }
-        synchronized (RECORDING) {
-            for (GradManager gm : RECORDING) {
-                if (gm.isAttached(t)) {
-                    return true;
-                }
+        for (GradManager gm : t.gradManagers()) {
+            if (gm.isRecording()) {
+                return true;
             }
         }
         return false;

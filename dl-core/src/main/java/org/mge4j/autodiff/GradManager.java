@@ -69,6 +69,7 @@ public final class GradManager {
         if (a == null) {
             a = new Attachment(t);
             attached.add(a);
+            t.addGradManager(this);
         }
         a.callbacks.addAll(List.of(callbacks));
     }
@@ -84,12 +85,7 @@ public final class GradManager {
     }
 
     boolean isAttached(Tensor t) {
-        for (Attachment a : attached) {
-            if (a.tensor.get() == t) {
-                return true;
-            }
-        }
-        return false;
+        return t.gradManagers().contains(this);
     }
 
     /** The attached tensors that are still alive, in attach order. */

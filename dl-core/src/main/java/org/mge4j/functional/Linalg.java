@@ -91,6 +91,31 @@ public final class Linalg {
         return Nd4j.exec(new Mmul(x.dup('c'), y.dup('c'), tx, ty, false))[0];
     }
 
+    /**
+     * {@code x @ weight^T + bias} over the last axis of {@code x} ({@code (*, in)} to {@code (*, out)}), as MegEngine's
+     * {@code linear}; {@code weight} is {@code (out, in)}, {@code bias} is {@code (out,)} or null.
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        if (weight.ndim() != 2) {
+            throw new IllegalArgumentException("linear weight must be (out_features, in_features), got shape "
+                    + Tensor.shapeString(weight.shape()));
+        }
+        long in = weight.shape(1);
+        if (x.ndim() == 0 || x.shape(-1) != in) {
+            throw new IllegalArgumentException("linear: input of shape " + Tensor.shapeString(x.shape()) + " does not end in "
+                    + in + " features, as the weight " + Tensor.shapeString(weight.shape()) + " expects");
+        }
+        Tensor out;
+        if (x.ndim() <= 2) {
+            out = matmul(x, weight, false, true);
+        } else {
+            long[] shape = x.shape().clone();
+            shape[shape.length - 1] = weight.shape(0);
+            out = matmul(x.reshape(-1, in), weight, false, true).reshape(shape);
+        }
+        return bias == null ? out : Arithmetic.add(out, bias);
+    }
+
     private static long[] concat(long[] batch, long r, long c) {
         long[] out = java.util.Arrays.copyOf(batch, batch.length + 2);
         out[batch.length] = r;

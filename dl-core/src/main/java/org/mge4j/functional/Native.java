@@ -1,0 +1,30 @@
+package org.mge4j.functional;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Runs libnd4j custom ops by name with outputs allocated here, so that no native shape calculation is paid. */
+final class Native {
+    private Native() {
+    }
+
+    /** Runs {@code op} on {@code inputs} writing into {@code outputs}; integer args are passed in one call. */
+    static void exec(String op, INDArray[] inputs, INDArray[] outputs, int... iArgs) {
+        DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(op).addInputs(inputs).addOutputs(outputs);
+        if (iArgs.length > 0) {
+            b.addIntegerArguments(iArgs);
+        }
+        Nd4j.exec(b.build());
+    }
+
+    /** {@code a} itself when it is a dense row-major array, else a dense row-major copy. */
+    static INDArray contiguous(INDArray a) {
+        return org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
+    }
+
+    /** A fresh, uninitialised array of the given type and shape. */
+    static INDArray empty(INDArray like, long... shape) {
+        return Nd4j.createUninitialized(like.dataType(), shape);
+    }
+}

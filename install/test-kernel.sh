@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Tests of the Jupyter kernel against real Jupyter clients:
+#   1. builds the shaded kernel jar,
+#   2. installs the kernelspec with the jar's own installer into a temp prefix (JUPYTER_PATH points there),
+#   3. runs the jupyter_kernel_test conformance suite (install/kernel_conformance.py),
+#   4. executes a notebook with jupyter nbconvert and checks its outputs,
+#   5. drives a jupyter console session from a script.
+# Needs the Debian packages python3-jupyter-client python3-jupyter-kernel-test python3-nbconvert
+# python3-nbformat jupyter-console (run with /usr/bin/python3). Exits non-zero on any failure.
+# Usage: install/test-kernel.sh [--skip-build]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PY=/usr/bin/python3
+cd "$ROOT"
+
+if [[ "${1:-}" != "--skip-build" ]]; then
+    mvn -q -B -N install
+    mvn -q -B -pl kernel package -DskipTests
+fi
+JAR="$(ls "$ROOT"/kernel/target/kernel-*-all.jar | head -1)"
+[[ -f "$JAR" ]] || { echo "test-kernel: no shaded jar in kernel/target; build with mvn -pl kernel package" >&2; exit 1; }
+
+for mod in jupyter_client jupyter_kernel_test nbformat nbconvert; do
+    $PY -c "import $mod" 2>/dev/null || { echo "test-kernel: missing Python module $mod; apt-get install python3-jupyter-client python3-jupyter-kernel-test python3-nbconvert python3-nbformat jupyter-console" >&2; exit 1; }
+done
+
+WORK="$(mktemp -d /tmp/mge4j-kernel-test.XXXXXX)"
+trap 'rm -rf "$WORK"' EXIT
+export JUPYTER_PATH="$WORK/prefix/share/jupyter"
+export JUPYTER_DATA_DIR="$WORK/data"        # history file and user kernelspecs stay out of $HOME
+export JUPYTER_RUNTIME_DIR="$WORK/runtime"
+export JUPYTER_CONFIG_DIR="$WORK/config"
+
+echo "== install kernelspec"
+java -jar "$JAR" install --prefix "$WORK/prefix" --name mge4j
+SPECS="$($PY -m jupyter_client.kernelspecapp list 2>/dev/null || true)"
+echo "$SPECS" | grep -q "mge4j *$WORK" || { echo "test-kernel: kernelspec mge4j not visible to Jupyter: $SPECS" >&2; exit 1; }
+grep -q '"interrupt_mode" : "message"' "$WORK/prefix/share/jupyter/kernels/mge4j/kernel.json"
+
+echo "== jupyter_kernel_test conformance"
+LOG="$WORK/conformance.log"
+(cd "$ROOT/install" && $PY -m unittest -v kernel_conformance) 2>&1 | tee "$LOG"
+grep -q "^OK" "$LOG" || { echo "test-kernel: conformance tests failed" >&2; exit 1; }
+# every harness test has a sample, so none may be skipped
+SKIPS="$(grep -E "\.\.\. skipped|skipped=" "$LOG" || true)"
+[[ -z "$SKIPS" ]] || { echo "test-kernel: unexpected skipped tests:"; echo "$SKIPS"; exit 1; } >&2
+
+echo "== notebook through nbconvert"
+$PY - "$WORK" <<'PYEOF'
+import sys, nbformat
+from nbformat.v4 import new_notebook, new_code_cell
+work = sys.argv[1]
+nb = new_notebook(cells=[
+    new_code_cell('System.out.println("hi");'),
+    new_code_cell('int n = 20;\nn + 22'),
+    new_code_cell('display("<b>bold</b>", "text/html");'),
+], metadata={"kernelspec": {"name": "mge4j", "display_name": "Java (mge4j)", "language": "java"}})
+nbformat.write(nb, work + "/demo.ipynb")
+PYEOF
+$PY -m nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=mge4j \
+    --ExecutePreprocessor.timeout=120 --output "$WORK/executed.ipynb" "$WORK/demo.ipynb" 2>&1 | tail -3
+$PY - "$WORK/executed.ipynb" <<'PYEOF'
+import sys, nbformat
+nb = nbformat.read(sys.argv[1], as_version=4)
+c = nb.cells
+assert c[0].outputs[0]["text"] == "hi\n", c[0].outputs
+assert c[1].outputs[0]["data"]["text/plain"] == "42", c[1].outputs
+assert c[2].outputs[0]["data"]["text/html"] == "<b>bold</b>", c[2].outputs
+assert nb.metadata["language_info"]["name"] == "java"
+print("notebook outputs OK")
+PYEOF
+
+echo "== jupyter console session"
+if command -v jupyter-console >/dev/null; then
+    OUT="$(printf 'int k = 6 * 7;\nSystem.out.println("answer " + k);\nexit\n' \
+        | timeout 120 jupyter-console --kernel mge4j --simple-prompt 2>&1 || true)"
+    echo "$OUT" | tail -5
+    echo "$OUT" | grep -q "answer 42" || { echo "test-kernel: jupyter console did not print 'answer 42'" >&2; exit 1; }
+else
+    echo "test-kernel: jupyter-console is not installed (apt-get install jupyter-console)" >&2; exit 1
+fi
+echo "test-kernel: all kernel checks passed"

@@ -1,0 +1,62 @@
+package org.mge4j.kernel;
+
+import org.mge4j.kernel.eval.JShellEvaluator;
+import org.mge4j.kernel.install.KernelspecInstaller;
+import org.mge4j.kernel.protocol.KernelServer;
+import org.mge4j.kernel.wire.ConnectionInfo;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Command line of the kernel jar:
+ * {@code java -jar kernel.jar <connection_file>} runs the kernel (Jupyter does this),
+ * {@code java -jar kernel.jar install [--user|--sys-prefix|--prefix DIR] [--name N] [--java PATH] [--jvm-opt OPT]...}
+ * writes a kernelspec, {@code java -jar kernel.jar uninstall [...]} removes it.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    /** Entry point. */
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "[mge4j %4$s] %5$s%6$s%n");
+        Thread.currentThread().setName("mge4j-main");
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            System.out.println(usage());
+            System.exit(args.length == 0 ? 2 : 0);
+        }
+        switch (args[0]) {
+            case "install" -> System.exit(KernelspecInstaller.install(Arrays.copyOfRange(args, 1, args.length)));
+            case "uninstall" -> System.exit(KernelspecInstaller.uninstall(Arrays.copyOfRange(args, 1, args.length)));
+            default -> runKernel(Path.of(args[0]));
+        }
+    }
+
+    private static void runKernel(Path connectionFile) throws Exception {
+        KernelServer server = new KernelServer(ConnectionInfo.read(connectionFile));
+        server.start(JShellEvaluator.compilerOptionsFrom(System.getenv("MGE4J_COMPILER_OPTS")));
+        installSigint(server);
+        server.awaitShutdown();
+        server.close();
+        System.exit(0);
+    }
+
+    /** SIGINT interrupts the running cell instead of ending the JVM (Jupyter may send it in signal mode). */
+    private static void installSigint(KernelServer server) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> server.interruptCell());
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            System.err.println("[mge4j WARNING] cannot handle SIGINT (" + e.getMessage() + "); use interrupt_mode message");
+        }
+    }
+
+    static String usage() {
+        return String.join("\n",
+                "mge4j Jupyter kernel",
+                "  java -jar kernel.jar <connection_file>        run the kernel (Jupyter starts it this way)",
+                "  java -jar kernel.jar install [--user|--sys-prefix|--prefix DIR] [--name NAME] [--java PATH]",
+                "                               [--jvm-opt OPT]...  write the kernelspec (default: --user, name mge4j)",
+                "  java -jar kernel.jar uninstall [--user|--sys-prefix|--prefix DIR] [--name NAME]");
+    }
+}

@@ -1,0 +1,172 @@
+package org.mge4j.kernel.install;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Writes and removes the kernelspec: a folder {@code kernels/<name>} with kernel.json (interrupt_mode message),
+ * a copy of this jar and the logos. The kernelspec runs {@code java [opts] -jar <folder>/kernel.jar {connection_file}}.
+ */
+public final class KernelspecInstaller {
+    private KernelspecInstaller() {
+    }
+
+    private record Options(Path kernelsDir, String name, String java, List<String> jvmOpts) {
+    }
+
+    /** Installs; returns the process exit code. */
+    public static int install(String[] args) throws IOException {
+        Options o = parse(args);
+        if (o == null) {
+            return 2;
+        }
+        Path jar = runningJar();
+        if (jar == null) {
+            System.err.println("install must run from the kernel jar: java -jar kernel.jar install");
+            return 2;
+        }
+        Path dir = o.kernelsDir().resolve(o.name());
+        Files.createDirectories(dir);
+        Path target = dir.resolve("kernel.jar");
+        Files.copy(jar, target, StandardCopyOption.REPLACE_EXISTING);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode spec = json.createObjectNode();
+        ArrayNode argv = spec.putArray("argv");
+        argv.add(o.java());
+        o.jvmOpts().forEach(argv::add);
+        argv.add("-Djava.security.manager=allow");  // lets the kernel refuse System.exit from cells (JDK 18+)
+        argv.add("-jar").add(target.toAbsolutePath().toString()).add("{connection_file}");
+        spec.put("display_name", o.name().equals("mge4j") ? "Java (mge4j)" : "Java (" + o.name() + ")");
+        spec.put("language", "java");
+        spec.put("interrupt_mode", "message");
+        spec.putObject("env");
+        spec.putObject("metadata");
+        json.writeValue(dir.resolve("kernel.json").toFile(), spec);
+        for (String logo : List.of("logo-32x32.png", "logo-64x64.png", "logo-svg.svg")) {
+            try (InputStream in = KernelspecInstaller.class.getResourceAsStream("/org/mge4j/kernel/" + logo)) {
+                if (in != null) {
+                    Files.copy(in, dir.resolve(logo), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        System.out.println("Installed kernelspec " + o.name() + " in " + dir.toAbsolutePath());
+        return 0;
+    }
+
+    /** Removes the kernelspec folder; returns the process exit code. */
+    public static int uninstall(String[] args) throws IOException {
+        Options o = parse(args);
+        if (o == null) {
+            return 2;
+        }
+        Path dir = o.kernelsDir().resolve(o.name());
+        if (!Files.isDirectory(dir)) {
+            System.err.println("no kernelspec " + o.name() + " in " + o.kernelsDir() + "; 'jupyter kernelspec list' shows "
+                    + "where kernels are installed");
+            return 1;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        System.out.println("Removed kernelspec " + o.name() + " from " + dir.toAbsolutePath());
+        return 0;
+    }
+
+    private static Options parse(String[] args) throws IOException {
+        Path kernels = userKernels();
+        String name = "mge4j";
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> opts = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            boolean hasValue = i + 1 < args.length;
+            switch (a) {
+                case "--user" -> kernels = userKernels();
+                case "--sys-prefix" -> kernels = Path.of(pythonSysPrefix(), "share", "jupyter", "kernels");
+                case "--prefix" -> {
+                    if (!hasValue) {
+                        return missing(a);
+                    }
+                    kernels = Path.of(args[++i], "share", "jupyter", "kernels");
+                }
+                case "--name" -> {
+                    if (!hasValue) {
+                        return missing(a);
+                    }
+                    name = args[++i];
+                    if (!name.matches("[A-Za-z0-9._-]+")) {
+                        System.err.println("kernel name '" + name + "' may only use letters, digits, '.', '_' and '-'");
+                        return null;
+                    }
+                }
+                case "--java" -> {
+                    if (!hasValue) {
+                        return missing(a);
+                    }
+                    java = args[++i];
+                }
+                case "--jvm-opt" -> {
+                    if (!hasValue) {
+                        return missing(a);
+                    }
+                    opts.add(args[++i]);
+                }
+                default -> {
+                    System.err.println("unknown option " + a + "\nusage: install [--user|--sys-prefix|--prefix DIR] "
+                            + "[--name NAME] [--java PATH] [--jvm-opt OPT]...");
+                    return null;
+                }
+            }
+        }
+        return new Options(kernels, name, java, opts);
+    }
+
+    private static Options missing(String option) {
+        System.err.println(option + " needs a value");
+        return null;
+    }
+
+    private static Path userKernels() {
+        String data = System.getenv("JUPYTER_DATA_DIR");
+        Path base = data != null && !data.isBlank() ? Path.of(data)
+                : Path.of(System.getProperty("user.home"), ".local", "share", "jupyter");
+        return base.resolve("kernels");
+    }
+
+    private static String pythonSysPrefix() throws IOException {
+        Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.prefix)").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException("--sys-prefix needs python3 on the PATH: " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking python3 for sys.prefix");
+        }
+        return out;
+    }
+
+    private static Path runningJar() {
+        try {
+            Path p = Path.of(KernelspecInstaller.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(p) && p.toString().endsWith(".jar") ? p : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}

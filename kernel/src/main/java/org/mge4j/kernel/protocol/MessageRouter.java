@@ -1,0 +1,61 @@
+package org.mge4j.kernel.protocol;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * A table from msg_type to handler. Every handled request is wrapped in {@code busy} / {@code idle}; a handler that
+ * fails answers with {@code status: error} instead of leaving the frontend waiting.
+ */
+public final class MessageRouter {
+    private static final Logger LOG = Logger.getLogger(MessageRouter.class.getName());
+
+    /** Handles one request type. */
+    @FunctionalInterface
+    public interface Handler {
+        /** Handles the request; should reply when the type is a *_request. */
+        void handle(Request request) throws Exception;
+    }
+
+    private final Map<String, Handler> handlers = new HashMap<>();
+
+    /** Registers a handler for a message type. */
+    public MessageRouter on(String msgType, Handler handler) {
+        handlers.put(msgType, handler);
+        return this;
+    }
+
+    /** Dispatches a request, or logs and ignores an unknown type (the protocol allows that). */
+    public void dispatch(Request request, Set<String> allowed) {
+        String type = request.message().type();
+        Handler h = handlers.get(type);
+        if (h == null || (allowed != null && !allowed.contains(type))) {
+            LOG.info("no handler for " + type + "; ignored");
+            return;
+        }
+        request.status("busy");
+        try {
+            h.handle(request);
+        } catch (Exception | LinkageError e) {
+            LOG.severe("handler for " + type + " failed: " + e);
+            if (!request.replied() && type.endsWith("_request")) {
+                StringWriter trace = new StringWriter();
+                e.printStackTrace(new PrintWriter(trace));
+                ObjectNode c = request.content().objectNode();
+                c.put("status", "error");
+                c.put("ename", e.getClass().getSimpleName());
+                c.put("evalue", "the kernel failed to handle " + type + ": " + e.getMessage());
+                c.putArray("traceback").add(trace.toString());
+                request.reply(type.replace("_request", "_reply"), c);
+            }
+        } finally {
+            request.status("idle");
+        }
+    }
+}

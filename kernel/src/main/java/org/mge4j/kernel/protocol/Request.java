@@ -1,0 +1,84 @@
+package org.mge4j.kernel.protocol;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.mge4j.kernel.wire.Frames;
+import org.mge4j.kernel.wire.IopubPublisher;
+import org.mge4j.kernel.wire.Message;
+import org.mge4j.kernel.wire.WireCodec;
+import org.zeromq.ZMQ;
+
+import java.util.List;
+
+/**
+ * A request being handled, with the means to answer it: a reply on the socket it came from (only from that
+ * socket's owner thread) and IOPub messages whose parent is the request.
+ */
+public final class Request {
+    private final Message message;
+    private final ZMQ.Socket socket;
+    private final WireCodec codec;
+    private final IopubPublisher iopub;
+    private final String session;
+    private boolean replied;
+
+    Request(Message message, ZMQ.Socket socket, WireCodec codec, IopubPublisher iopub, String session) {
+        this.message = message;
+        this.socket = socket;
+        this.codec = codec;
+        this.iopub = iopub;
+        this.session = session;
+    }
+
+    /** The request message. */
+    public Message message() {
+        return message;
+    }
+
+    /** The request content. */
+    public ObjectNode content() {
+        return message.content();
+    }
+
+    /** The kernel session id. */
+    public String session() {
+        return session;
+    }
+
+    /** The publisher for IOPub. */
+    public IopubPublisher iopub() {
+        return iopub;
+    }
+
+    /** Whether a reply has been sent. */
+    public boolean replied() {
+        return replied;
+    }
+
+    /** Sends the reply on the request's socket, routed back to the sender. */
+    public void reply(String msgType, ObjectNode content) {
+        replied = true;
+        Frames.send(socket, codec.encode(new Message(message.identities(), Message.newHeader(msgType, session),
+                message.header().deepCopy(), JsonNodeFactory.instance.objectNode(), content, List.of())));
+    }
+
+    /** Publishes on IOPub with this request as parent. */
+    public void publish(String msgType, ObjectNode content) {
+        iopub.publish(new Message(List.of(), Message.newHeader(msgType, session), message.header().deepCopy(),
+                JsonNodeFactory.instance.objectNode(), content, List.of()));
+    }
+
+    /** Publishes {@code status: busy|idle}. */
+    public void status(String state) {
+        ObjectNode c = JsonNodeFactory.instance.objectNode();
+        c.put("execution_state", state);
+        publish("status", c);
+    }
+
+    /** A fresh object with {@code status: ok}. */
+    public static ObjectNode ok() {
+        ObjectNode c = JsonNodeFactory.instance.objectNode();
+        c.put("status", "ok");
+        return c;
+    }
+}

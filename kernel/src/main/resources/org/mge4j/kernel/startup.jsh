@@ -1,0 +1,21 @@
+// Imports every cell starts with. A line is applied only when it compiles, so packages of dl-core that are
+// not on the classpath yet are skipped silently.
+import java.util.*;
+import java.util.function.*;
+import java.util.stream.*;
+import java.util.concurrent.*;
+import java.io.*;
+import java.math.*;
+import java.net.*;
+import java.nio.file.*;
+import java.time.*;
+import java.util.regex.*;
+import static org.mge4j.kernel.display.Notebook.*;
+import org.mge4j.*;
+import org.mge4j.functional.*;
+import org.mge4j.module.*;
+import org.mge4j.optimizer.*;
+import org.mge4j.autodiff.*;
+import org.mge4j.jit.*;
+import org.mge4j.serialization.*;
+import org.mge4j.data.*;
