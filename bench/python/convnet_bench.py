@@ -43,13 +43,18 @@ def phase(name, spec, call):
     warmup, target, max_ns = int(warmup), int(target), float(max_s) * 1e9
     for _ in range(warmup):
         call()
-    ms = []
+    ms, cpu = [], []
     start = time.perf_counter_ns()
     while len(ms) < target and (time.perf_counter_ns() - start < max_ns or len(ms) < min(target, 10)):
+        c0 = time.thread_time_ns()
         t0 = time.perf_counter_ns()
         call()
-        ms.append((time.perf_counter_ns() - t0) / 1e6)
-    print("SAMPLES %s %s" % (name, ",".join("%.4f" % v for v in ms)), flush=True)
+        t1 = time.perf_counter_ns()
+        cpu.append((time.thread_time_ns() - c0) / 1e6)
+        ms.append((t1 - t0) / 1e6)
+    print("SAMPLES %s %s" % (name, ",".join("%.4f" % v for v in ms)))
+    # CPU time of this thread: with 1 compute thread all work runs here, so it is immune to descheduling
+    print("CPU %s %s" % (name, ",".join("%.4f" % v for v in cpu)), flush=True)
 
 
 def main():

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 final class Child {
     final Map<String, String> info = new LinkedHashMap<>();
     final Map<String, List<Double>> samples = new LinkedHashMap<>();
+    /** CPU time of the calling thread per call (ms). */
+    final Map<String, List<Double>> cpu = new LinkedHashMap<>();
     List<Double> losses = List.of();
     String error;
 
@@ -68,6 +70,9 @@ final class Child {
         } else if (line.startsWith("SAMPLES ")) {
             String[] p = line.split(" ", 3);
             samples.put(p[1], numbers(p.length > 2 ? p[2] : ""));
+        } else if (line.startsWith("CPU ")) {
+            String[] p = line.split(" ", 3);
+            cpu.put(p[1], numbers(p.length > 2 ? p[2] : ""));
         } else if (line.startsWith("LOSSES ")) {
             losses = numbers(line.substring(7));
         }

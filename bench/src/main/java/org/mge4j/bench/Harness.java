@@ -40,6 +40,10 @@ public final class Harness {
     final Map<String, Map<Integer, Map<String, List<Double>>>> pooled = new LinkedHashMap<>();
     /** engine -> threads -> phase -> the median of each round. */
     final Map<String, Map<Integer, Map<String, List<Double>>>> roundMedians = new LinkedHashMap<>();
+    /** engine -> threads -> phase -> pooled CPU time of the calling thread (ms). */
+    final Map<String, Map<Integer, Map<String, List<Double>>>> pooledCpu = new LinkedHashMap<>();
+    /** engine -> threads -> the 1-minute load average when each round's process started. */
+    final Map<String, Map<Integer, List<String>>> loads = new LinkedHashMap<>();
     final Map<String, Map<String, String>> infos = new LinkedHashMap<>();
     final Map<String, String> errors = new LinkedHashMap<>();
     final Map<String, List<Double>> checkLosses = new LinkedHashMap<>();
@@ -114,6 +118,7 @@ public final class Harness {
                     Path log = logDir.resolve(String.format("%02d-%s-t%d.log", run++, engine, t));
                     System.out.printf("round %d/%d  threads %d  %-7s ... ", r + 1, rounds, t, engine);
                     System.out.flush();
+                    String load = Machine.loadAverage().split(" ")[0];
                     Child c = Child.run(cmd, env(t), log, 600);
                     if (c.error != null || c.samples.size() < PHASES.size()) {
                         String why = c.error != null ? c.error : "printed no samples, see " + log;
@@ -122,12 +127,18 @@ public final class Harness {
                         continue;
                     }
                     infos.putIfAbsent(engine, c.info);
+                    loads.computeIfAbsent(engine, k -> new LinkedHashMap<>())
+                            .computeIfAbsent(t, k -> new ArrayList<>()).add(load);
                     StringBuilder line = new StringBuilder();
                     for (String phase : PHASES) {
                         List<Double> s = c.samples.get(phase);
                         pooled.computeIfAbsent(engine, k -> new LinkedHashMap<>())
                                 .computeIfAbsent(t, k -> new LinkedHashMap<>())
                                 .computeIfAbsent(phase, k -> new ArrayList<>()).addAll(s);
+                        pooledCpu.computeIfAbsent(engine, k -> new LinkedHashMap<>())
+                                .computeIfAbsent(t, k -> new LinkedHashMap<>())
+                                .computeIfAbsent(phase, k -> new ArrayList<>())
+                                .addAll(c.cpu.getOrDefault(phase, List.of()));
                         double med = Stats.of(s).median();
                         roundMedians.computeIfAbsent(engine, k -> new LinkedHashMap<>())
                                 .computeIfAbsent(t, k -> new LinkedHashMap<>())
