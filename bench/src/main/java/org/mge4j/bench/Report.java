@@ -72,7 +72,7 @@ final class Report {
             }
         }
         if (h.threads.contains(1)) {
-            sb.append("1 thread, CPU time of the calling thread (immune to other load), median ms xDJL:\n");
+            sb.append("1 thread, CPU time of the calling thread (not counting time descheduled), median ms xDJL:\n");
             for (String e : h.engines) {
                 sb.append(String.format("%-38s   1 ", LABELS.getOrDefault(e, e)));
                 for (String p : Harness.PHASES) {
@@ -161,8 +161,8 @@ final class Report {
         sb.append("### 1 thread: CPU time of the calling thread\n\nWith one compute thread every engine does all its "
                 + "work on the calling thread (OpenMP, oneDNN and libtorch run a 1-thread region inline), so that "
                 + "thread's CPU time per call measures the work without the time lost when other processes on this "
-                + "shared machine take the core. Wall-clock numbers above are what a user sees; these are the "
-                + "steadier comparison.\n\n| engine | train step, batch 64 | ×DJL | inference, batch 1 | ×DJL "
+                + "shared machine take the core. It is not immune to everything: a busy hyperthread sibling or cache "
+                + "pressure from other processes still slows it. Wall-clock numbers above are what a user sees.\n\n| engine | train step, batch 64 | ×DJL | inference, batch 1 | ×DJL "
                 + "| inference, batch 64 | ×DJL |\n|---|---|---|---|---|---|---|\n");
         for (String e : h.engines) {
             sb.append("| ").append(LABELS.getOrDefault(e, e)).append(" |");
