@@ -3,6 +3,7 @@ package org.mge4j.functional;
 import org.mge4j.Tensor;
 import org.mge4j.autodiff.Autograd;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -18,7 +19,8 @@ final class Activations {
     /** {@code max(x, 0)}; the gradient at 0 is 0. */
     public static Tensor relu(Tensor x) {
         INDArray a = Arithmetic.floating(x);
-        INDArray out = Transforms.relu(a, true);
+        INDArray out = Native.empty(a, a.shape());
+        Nd4j.exec(new RectifiedLinear(a, out, 0.0));  // straight into a fresh array: no copy-then-modify pass
         return Autograd.record("relu", out, (dy, need) -> {
             INDArray dx = Native.empty(dy, dy.shape());
             Native.exec("relu_bp", new INDArray[] {a, dy}, new INDArray[] {dx});
