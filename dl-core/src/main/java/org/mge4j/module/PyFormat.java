@@ -34,14 +34,7 @@ final class PyFormat {
 
     /** Python's tuple repr of ints: {@code (5, 5)}, {@code (1,)}. */
     static String tuple(int... values) {
-        if (values.length == 1) {
-            return "(" + values[0] + ",)";
-        }
-        StringBuilder sb = new StringBuilder("(");
-        for (int i = 0; i < values.length; i++) {
-            sb.append(i == 0 ? "" : ", ").append(values[i]);
-        }
-        return sb.append(')').toString();
+        return org.mge4j.Tensor.shapeString(java.util.Arrays.stream(values).asLongStream().toArray());
     }
 
     /** Python's bool repr. */

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.mge4j.module.Fixtures.ConvNet;
+import org.mge4j.training.ConvNet;
 
 /** Module reprs, character for character as MegEngine prints them. */
 class ModuleReprTest {

@@ -16,7 +16,7 @@ import org.mge4j.DType;
 import org.mge4j.Mge;
 import org.mge4j.Parameter;
 import org.mge4j.Tensor;
-import org.mge4j.module.Fixtures.ConvNet;
+import org.mge4j.training.ConvNet;
 import org.mge4j.module.Fixtures.MLP;
 import org.mge4j.module.Fixtures.MyModule;
 
