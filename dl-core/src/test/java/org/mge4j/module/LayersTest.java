@@ -11,7 +11,7 @@ import org.mge4j.Mge;
 import org.mge4j.Parameter;
 import org.mge4j.Tensor;
 import org.mge4j.autodiff.GradManager;
-import org.mge4j.module.Fixtures.ConvNet;
+import org.mge4j.training.ConvNet;
 
 /** Built-in layers: MegEngine's shapes, initialisation and forward semantics. */
 class LayersTest {
