@@ -102,6 +102,10 @@ public final class Linalg {
             throw new IllegalArgumentException("linear: input of shape " + Tensor.shapeString(x.shape()) + " does not end in "
                     + in + " features, as the weight " + Tensor.shapeString(weight.shape()) + " expects");
         }
+        if (x.ndim() == 2 && (bias == null || bias.ndim() == 1) && x.dtype() == weight.dtype()
+                && (bias == null || bias.dtype() == weight.dtype())) {
+            return dense(x, weight, bias);
+        }
         Tensor out;
         if (x.ndim() <= 2) {
             out = matmul(x, weight, false, true);
@@ -111,6 +115,27 @@ public final class Linalg {
             out = matmul(x.reshape(-1, in), weight, false, true).reshape(shape);
         }
         return bias == null ? out : Arithmetic.add(out, bias);
+    }
+
+    /** The common case as one op: {@code x (N, in) @ W^T + b}, with one gemm per gradient. */
+    private static Tensor dense(Tensor x, Tensor weight, Tensor bias) {
+        INDArray a = Native.contiguous(x.nd());
+        INDArray w = Native.contiguous(weight.nd());
+        INDArray out = Nd4j.gemm(a, w, false, true);
+        if (bias != null) {
+            out.addiRowVector(bias.nd());
+        }
+        Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
+        return Autograd.record("linear", out, (dy, need) -> {
+            INDArray g = Native.contiguous(dy);
+            INDArray[] grads = new INDArray[inputs.length];
+            grads[0] = need[0] ? Nd4j.gemm(g, w, false, false) : null;
+            grads[1] = need[1] ? Nd4j.gemm(g, a, true, false) : null;
+            if (bias != null && need[2]) {
+                grads[2] = g.sum(0);
+            }
+            return grads;
+        }, inputs);
     }
 
     private static long[] concat(long[] batch, long r, long c) {
