@@ -71,25 +71,25 @@ final class Losses {
 
     /** One-hot of {@code label} along {@code ax} in pred's dtype; labels outside {@code [0, classes)} are refused. */
     private static INDArray oneHot(Tensor pred, Tensor label, int ax, long classes) {
-        INDArray lab = label.nd();
-        if (lab.length() > 0) {
-            double lo = lab.minNumber().doubleValue();
-            double hi = lab.maxNumber().doubleValue();
-            if (lo < 0 || hi >= classes) {
-                throw new IllegalArgumentException("cross_entropy labels must be class indices in [0, " + classes + "), got values in ["
-                        + (long) lo + ", " + (long) hi + "]");
-            }
-        }
+        // built in Java from the label values: a dozen tiny native ops cost more than the whole loss
         long[] ps = pred.shape();
-        long[] kept = ps.clone();
-        kept[ax] = 1;
+        long inner = 1;
+        for (int i = ax + 1; i < ps.length; i++) {
+            inner *= ps[i];
+        }
+        long[] labels = label.nd().dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.LONG).data().asLong();
+        double[] hot = new double[Math.toIntExact(labels.length * classes)];
+        for (int i = 0; i < labels.length; i++) {
+            long c = labels[i];
+            if (c < 0 || c >= classes) {
+                throw new IllegalArgumentException("cross_entropy labels must be class indices in [0, " + classes
+                        + "), got " + c + " at position " + i);
+            }
+            long outer = i / inner;
+            hot[(int) ((outer * classes + c) * inner + i % inner)] = 1;
+        }
         org.nd4j.linalg.api.buffer.DataType dt = Arithmetic.floating(pred).dataType();
-        INDArray labels = Broadcasting.to(lab.castTo(dt).reshape(kept), ps);
-        long[] iotaShape = new long[ps.length];
-        java.util.Arrays.fill(iotaShape, 1);
-        iotaShape[ax] = classes;
-        INDArray iota = Broadcasting.to(Nd4j.arange(0, classes).castTo(dt).reshape(iotaShape), ps);
-        return labels.eq(iota).castTo(dt);
+        return Nd4j.createFromArray(hot).reshape('c', ps).castTo(dt);
     }
 
     /**
