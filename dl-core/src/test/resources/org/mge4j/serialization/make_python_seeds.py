@@ -19,3 +19,8 @@ for p in (2, 3, 4, 5):
         pickle.dump(sd, f, protocol=p)
     with open(os.path.join(out, f"optimizer_p{p}.pkl"), "wb") as f:
         pickle.dump(opt, f, protocol=p)
+
+# megengine_tensors_p{2,4}.pkl were written with megengine_stub_tensor.py installed as megengine/tensor.py (it
+# pickles exactly as MegEngine's Tensor: __getnewargs__ 7-tuple + empty-dict BUILD):
+#   p = Parameter([[1.5, 2.0]], "float32", "xpux:0", "fc.weight")
+#   {"param": p, "same": p, "tensor": Tensor([1, 2, 3], "int32", "cpu0:0"), "gpu": Tensor([4], "int8", "gpu0:0")}
