@@ -1,0 +1,98 @@
+package org.mge4j.serialization;
+
+/**
+ * How {@code Mge.save} writes: the format (else the extension decides), the pickle protocol (2 to 5, default 4
+ * as in MegEngine) and an optional {@link Codec}. Immutable; build with {@link #builder()}.
+ *
+ * <pre>{@code Mge.save(model.stateDict(), "net.pkl", SaveOptions.builder().pickleProtocol(2).build());}</pre>
+ */
+public final class SaveOptions {
+    /** The pickle protocol Python 3.8-3.13 and MegEngine use by default. */
+    public static final int DEFAULT_PROTOCOL = 4;
+    private static final SaveOptions DEFAULTS = builder().build();
+
+    private final Format format;
+    private final int pickleProtocol;
+    private final Codec codec;
+
+    private SaveOptions(Builder b) {
+        this.format = b.format;
+        this.pickleProtocol = b.pickleProtocol;
+        this.codec = b.codec;
+    }
+
+    /** The defaults: format by extension, pickle protocol 4. */
+    public static SaveOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.format = format;
+        b.pickleProtocol = pickleProtocol;
+        b.codec = codec;
+        return b;
+    }
+
+    /** The format asked for, or null to follow the file extension. */
+    public Format format() {
+        return format;
+    }
+
+    /** The pickle protocol, 2 to 5. */
+    public int pickleProtocol() {
+        return pickleProtocol;
+    }
+
+    /** The codec that replaces the built-in formats, or null. */
+    public Codec codec() {
+        return codec;
+    }
+
+    /** Builds {@link SaveOptions}. */
+    public static final class Builder {
+        private Format format;
+        private int pickleProtocol = DEFAULT_PROTOCOL;
+        private Codec codec;
+
+        private Builder() {
+        }
+
+        /** Writes this format whatever the file extension says. */
+        public Builder format(Format format) {
+            this.format = format;
+            return this;
+        }
+
+        /**
+         * The pickle protocol (MegEngine's {@code pickle_protocol}): 2, 3, 4 or 5.
+         *
+         * @throws IllegalArgumentException for any other number
+         */
+        public Builder pickleProtocol(int protocol) {
+            if (protocol < 2 || protocol > 5) {
+                throw new IllegalArgumentException("pickle protocol must be 2, 3, 4 or 5, got " + protocol
+                        + " (protocols 0 and 1 cannot hold numpy arrays efficiently; 4 is the default)");
+            }
+            this.pickleProtocol = protocol;
+            return this;
+        }
+
+        /** Writes with this codec instead of the built-in formats (MegEngine's {@code pickle_module}). */
+        public Builder codec(Codec codec) {
+            this.codec = codec;
+            return this;
+        }
+
+        /** The immutable options. */
+        public SaveOptions build() {
+            return new SaveOptions(this);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package org.mge4j.serialization;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * What {@code Mge.save} and {@code Mge.load} do: pick the format (options, then extension, then the first bytes),
+ * write crash-safely, read after checking the size, and answer the common mistakes with what to do.
+ */
+public final class Serializer {
+    private static final int MAX_FILE = Integer.MAX_VALUE - 64;
+
+    private Serializer() {
+    }
+
+    /** Saves {@code obj} to {@code path} in the format the options or the extension name, atomically. */
+    public static void save(Object obj, Path path, SaveOptions options) {
+        Codec codec = codec(options.codec(), options.format() != null ? options.format() : Format.ofPath(path));
+        AtomicFiles.write(path, out -> codec.write(obj, out, options));
+    }
+
+    /** Saves {@code obj} to a stream (pickle unless the options say otherwise); the stream is not closed. */
+    public static void save(Object obj, OutputStream out, SaveOptions options) {
+        Codec codec = codec(options.codec(), options.format() != null ? options.format() : Format.PICKLE);
+        try {
+            codec.write(obj, out, options);
+            out.flush();
+        } catch (IOException e) {
+            throw new SerializationException("could not write to the stream: " + e, e);
+        }
+    }
+
+    /** Loads the object in {@code path}. */
+    public static Object load(Path path, LoadOptions options) {
+        byte[] data;
+        try {
+            long size = Files.size(path);
+            if (size > MAX_FILE) {
+                throw new SerializationException(path + " is " + size + " bytes; files over 2 GB are not supported yet (use .safetensors shards)");
+            }
+            data = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new SerializationException("no such file: " + path.toAbsolutePath(), e);
+        } catch (IOException e) {
+            throw new SerializationException("could not read " + path + ": " + e, e);
+        }
+        String name = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (options.codec() == null && options.format() == null && name.endsWith(".mge") && !isPickle(data)) {
+            throw new SerializationException(path + " is not a pickle: a .mge file written by TracedFunction.dump is a static graph. "
+                    + "Load it with Jit.load(\"" + path + "\") and run it, instead of Mge.load");
+        }
+        return load(data, options, path.toString());
+    }
+
+    /** Loads the object in a stream (read to its end, not closed). */
+    public static Object load(InputStream in, LoadOptions options) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try {
+            in.transferTo(buf);
+        } catch (IOException e) {
+            throw new SerializationException("could not read the stream: " + e, e);
+        }
+        return load(buf.toByteArray(), options, "the stream");
+    }
+
+    private static Object load(byte[] data, LoadOptions options, String what) {
+        if (options.codec() != null) {
+            return options.codec().read(data, options);
+        }
+        Format f = options.format() != null ? options.format() : sniff(data, what);
+        return codec(null, f).read(data, options);
+    }
+
+    private static boolean isPickle(byte[] d) {
+        return d.length >= 2 && (d[0] & 0xFF) == 0x80 && d[1] >= 2 && d[1] <= 5;
+    }
+
+    private static Format sniff(byte[] d, String what) {
+        if (isPickle(d)) {
+            return Format.PICKLE;
+        }
+        if (d.length >= 4 && d[0] == 'P' && d[1] == 'K') {
+            return Format.TORCH; // a zip: torch.save or .npz
+        }
+        if (d.length >= 6 && (d[0] & 0xFF) == 0x93 && d[1] == 'N' && d[2] == 'U' && d[3] == 'M' && d[4] == 'P' && d[5] == 'Y') {
+            return Format.NPY;
+        }
+        if (d.length >= 9 && d[8] == '{') {
+            return Format.SAFETENSORS;
+        }
+        throw new SerializationException(what + " is not a file Mge.load knows: expected a pickle (protocol 2-5), "
+                + "a torch/npz zip, a .npy or a .safetensors file" + (d.length == 0 ? " (it is empty)" : ""));
+    }
+
+    private static Codec codec(Codec custom, Format format) {
+        if (custom != null) {
+            return custom;
+        }
+        if (format == Format.PICKLE) {
+            return PickleCodec.INSTANCE;
+        }
+        throw new SerializationException("the " + format + " format is not implemented yet in mge4j; save and load .pkl files for now");
+    }
+}
