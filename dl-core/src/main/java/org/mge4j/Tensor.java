@@ -26,6 +26,8 @@ public class Tensor {
     }
 
     private INDArray data;
+    /** The {@link Scratch} scope this tensor's memory belongs to, or 0. */
+    private final long scope;
     private Device device;
     private Node node;
     private Tensor grad;
@@ -34,7 +36,7 @@ public class Tensor {
 
     /** Wraps a copy of another tensor's data (MegEngine's {@code Tensor(t)}); the result has no history. */
     public Tensor(Tensor other) {
-        this(other.data.dup(), other.device);
+        this(other.nd().dup(), other.device);
     }
 
     /** Creates a tensor from nested Java arrays or a number (see {@link #of(Object)}). */
@@ -48,9 +50,14 @@ public class Tensor {
     }
 
     Tensor(INDArray data, Device device) {
+        this(data, device, Scratch.activeId());
+    }
+
+    private Tensor(INDArray data, Device device, long scope) {
         DType.of(data.dataType());
         this.data = data;
         this.device = device;
+        this.scope = scope;
     }
 
     /** Wraps an ND4J array without copying. Ops use this for their results. */
@@ -222,6 +229,9 @@ public class Tensor {
 
     /** The underlying ND4J array (shared, not copied): for code that needs ND4J directly. */
     public INDArray nd() {
+        if (scope != 0 && scope != Scratch.activeId()) {
+            throw Scratch.escaped(this);
+        }
         return data;
     }
 
@@ -241,7 +251,7 @@ public class Tensor {
 
     /** Adds {@code g} to the gradient (the GradManager's accumulation rule). */
     public void accumulateGrad(Tensor g) {
-        this.grad = grad == null ? wrap(g.data.dup()) : wrap(grad.data.add(g.data));
+        this.grad = grad == null ? wrap(g.nd().dup()) : wrap(grad.nd().add(g.nd()));
     }
 
     /** The autodiff node that produced this tensor in the current recording, or null. */
@@ -279,13 +289,25 @@ public class Tensor {
 
     // ---------------------------------------------------------------- conversion
 
+    /** The {@link Scratch} scope id of this tensor's memory (0 for ordinary tensors). */
+    long scope() {
+        return scope;
+    }
+
+    /** A copy of a scratch-scoped tensor in ordinary memory (the result of an eval-mode call). */
+    Tensor escapeCopy() {
+        Tensor t = new Tensor(nd().detach(), device, 0);
+        t.name = name;
+        return t;
+    }
+
     /** The single value of a one-element tensor, as a Java number ({@code Float}, {@code Integer}, ...) or Boolean. */
     public Object item() {
         if (data.length() != 1) {
             throw new IllegalArgumentException("item() needs a tensor with one element, but this one has shape "
                     + shapeString(shape()) + " (" + data.length() + " elements)");
         }
-        return NestedArrays.scalarValue(data, dtype());
+        return NestedArrays.scalarValue(nd(), dtype());
     }
 
     /** The single value of a one-element tensor as a double. */
@@ -296,27 +318,27 @@ public class Tensor {
 
     /** The values as nested Java arrays of the dtype's Java type ({@code float[][]} for a 2-D float32), like numpy(). */
     public Object toArray() {
-        return NestedArrays.toNested(data, dtype());
+        return NestedArrays.toNested(nd(), dtype());
     }
 
     /** The values in row-major order as floats. */
     public float[] toFloatArray() {
-        return data.dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).data().asFloat();
+        return nd().dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).data().asFloat();
     }
 
     /** The values in row-major order as doubles. */
     public double[] toDoubleArray() {
-        return data.dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
+        return nd().dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
     }
 
     /** The values in row-major order as ints. */
     public int[] toIntArray() {
-        return data.dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.INT).data().asInt();
+        return nd().dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.INT).data().asInt();
     }
 
     /** The values in row-major order as longs. */
     public long[] toLongArray() {
-        return data.dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.LONG).data().asLong();
+        return nd().dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.LONG).data().asLong();
     }
 
     /** A copy converted to another dtype (differentiable between float dtypes). */
@@ -331,7 +353,7 @@ public class Tensor {
 
     /** The same data without autodiff history (shares memory, like MegEngine's detach). */
     public Tensor detach() {
-        Tensor t = new Tensor(data, device);
+        Tensor t = new Tensor(nd(), device);
         t.name = name;
         return t;
     }
@@ -346,13 +368,13 @@ public class Tensor {
         if (target.equals(device)) {
             return this;
         }
-        Tensor t = new Tensor(data.dup(), target);
+        Tensor t = new Tensor(nd().dup(), target);
         return t;
     }
 
     /** A deep copy with no history. */
     public Tensor copy() {
-        return new Tensor(data.dup(), device);
+        return new Tensor(nd().dup(), device);
     }
 
     // ---------------------------------------------------------------- arithmetic (numpy broadcasting)

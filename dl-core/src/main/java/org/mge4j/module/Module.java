@@ -13,7 +13,9 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.mge4j.Device;
 import org.mge4j.Parameter;
+import org.mge4j.Scratch;
 import org.mge4j.Tensor;
+import org.mge4j.autodiff.Autograd;
 
 /**
  * The base of every layer and model: MegEngine's {@code Module}.
@@ -77,6 +79,20 @@ public abstract class Module {
      * public {@code forward} method matching the inputs runs, then each forward hook may replace the output.
      */
     public Object call(Object... inputs) {
+        if (Scratch.activeId() != 0 || Autograd.isRecording() || !ScratchCalls.eligible(this, inputs)) {
+            return invoke(inputs);
+        }
+        try (Scratch scratch = Scratch.open(getClass().getSimpleName())) {
+            return scratch.keep(invoke(inputs));
+        }
+    }
+
+    /** True when a forward hook or pre-hook is registered on this module. */
+    boolean hasHooks() {
+        return !forwardPreHooks.isEmpty() || !forwardHooks.isEmpty();
+    }
+
+    private Object invoke(Object[] inputs) {
         Object[] in = inputs;
         for (ForwardPreHook hook : forwardPreHooks.isEmpty() ? List.<ForwardPreHook>of()
                 : List.copyOf(forwardPreHooks.values())) {
