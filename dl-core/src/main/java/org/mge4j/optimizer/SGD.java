@@ -108,16 +108,23 @@ public class SGD extends Optimizer {
             }
             INDArray p = param.nd();
             INDArray g = param.grad().nd();
-            if (weightDecay != 0.0) {
-                g = g.add(p.mul(weightDecay));
-            }
+            Tensor buf = null;
             if (momentum != 0.0) {
-                Tensor buf = state(param, "momentum_buffer");
+                buf = state(param, "momentum_buffer");
                 if (buf == null) {
                     // momentum was 0 when the group was created and has been raised since
                     buf = Tensor.zerosLike(param);
                     addState(param, "momentum_buffer", buf);
                 }
+            }
+            if (FusedUpdate.applies(p, g, buf == null ? null : buf.nd())) {
+                param.reset(FusedUpdate.sgd(p, g, buf == null ? null : buf.nd(), lr, momentum, weightDecay, nesterov));
+                continue;
+            }
+            if (weightDecay != 0.0) {
+                g = g.add(p.mul(weightDecay));
+            }
+            if (buf != null) {
                 INDArray v = buf.nd();
                 v.muli(momentum).addi(g);   // the buffer is the optimizer's own array
                 g = nesterov ? g.add(v.mul(momentum)) : v;
