@@ -55,14 +55,15 @@ def main():
         m = {k: describe(v) for k, v in a.items()}
         m["fortran"] = describe(np.arange(12, dtype="<f4").reshape(3, 4))
         m["bigendian"] = describe(np.arange(5, dtype="<i4"))
-        json.dump(m, open(f"{d}/py_manifest.json", "w"), indent=1, sort_keys=True)
+        with open(f"{d}/py_manifest.json", "w") as f:
+            json.dump(m, f, indent=1, sort_keys=True)
     else:
         import glob, os
         out = {}
         for f in sorted(glob.glob(f"{d}/java_*.npy")):
             out[os.path.basename(f)] = describe(np.load(f, allow_pickle=False))
-        z = np.load(f"{d}/java.npz", allow_pickle=False)
-        out["java.npz"] = {k: describe(z[k]) for k in z.files}
+        with np.load(f"{d}/java.npz", allow_pickle=False) as z:
+            out["java.npz"] = {k: describe(z[k]) for k in z.files}
         out["java.safetensors"] = {k: describe(v) for k, v in load_file(f"{d}/java.safetensors").items()}
         from safetensors import safe_open
         with safe_open(f"{d}/java.safetensors", framework="np") as f:
