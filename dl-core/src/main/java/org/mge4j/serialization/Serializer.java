@@ -115,6 +115,7 @@ public final class Serializer {
             case NPY: return NumpyCodec.NPY;
             case NPZ: return NumpyCodec.NPZ;
             case SAFETENSORS: return SafetensorsCodec.INSTANCE;
+            case TORCH: return TorchCodec.INSTANCE;
             default:
                 throw new SerializationException("the " + format + " format is not implemented yet in mge4j; save and load "
                         + ".pkl, .safetensors, .npy or .npz files for now");

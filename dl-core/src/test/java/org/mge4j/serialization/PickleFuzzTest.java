@@ -126,7 +126,7 @@ class PickleFuzzTest {
                 fail("mutation " + i + " of a " + seed.getKey() + " file threw " + t, t);
             }
         }
-        System.out.printf("tensor file fuzz: %d mutations of %d .npy/.npz/.safetensors seeds in %.1f s: %d refused cleanly, %d loaded%n",
+        System.out.printf("tensor file fuzz: %d mutations of %d .npy/.npz/.safetensors/.pt seeds in %.1f s: %d refused cleanly, %d loaded%n",
                 n, seeds.size(), (System.nanoTime() - start) / 1e9, refused, loaded);
         assertTrue(refused > n / 4, "most mutations should be refused, got " + refused);
     }

@@ -1,0 +1,55 @@
+package org.mge4j.serialization;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mge4j.Mge;
+import org.mge4j.Tensor;
+import org.nd4j.shade.jackson.databind.JsonNode;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+
+/**
+ * PyTorch files written by real torch at test time (torch installed in its own cached venv): a state dict loads
+ * into the matching mge4j module by PyTorch's key names, and a checkpoint with views, shared storages, float16,
+ * bfloat16, int64 and bool loads with byte-identical tensors.
+ */
+class TorchFilesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void torchSaveFilesLoadByteIdenticalAndIntoAMatchingModule() throws Exception {
+        PythonEnv py = PythonEnv.get("torch", "numpy>=2", "torch==2.13.0+cpu");
+        py.python(dir, Path.of(getClass().getResource("torch_files.py").toURI()).toString(), "write", dir.toString());
+        JsonNode want = new ObjectMapper().readTree(dir.resolve("torch_manifest.json").toFile());
+
+        Map<?, ?> ckpt = (Map<?, ?>) Mge.load(dir.resolve("ckpt.pth"));
+        assertEquals(3, ((Number) ckpt.get("epoch")).intValue());
+        assertEquals(0.125, ((Number) ckpt.get("loss")).doubleValue());
+        Map<?, ?> tensors = (Map<?, ?>) ckpt.get("tensors");
+        int checks = 0;
+        for (var it = want.fields(); it.hasNext(); ) {
+            var e = it.next();
+            String k = e.getKey();
+            Tensor t = (Tensor) (k.startsWith("model_state_dict.")
+                    ? ((Map<?, ?>) ckpt.get("model_state_dict")).get(k.substring("model_state_dict.".length())) : tensors.get(k));
+            assertEquals(e.getValue().toString(), TensorFilesInteropTest.manifest(t), "torch tensor " + k);
+            checks++;
+        }
+        assertEquals(13, checks);
+
+        TeachingErrorsTest.Net net = new TeachingErrorsTest.Net();
+        Map<?, ?> sd = (Map<?, ?>) Mge.load(dir.resolve("net.pt"));
+        net.loadStateDict(sd);
+        assertArrayEquals(((Tensor) sd.get("fc2.weight")).toFloatArray(), net.fc2.weight.toFloatArray());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TeachingErrorsTest.Net().loadStateDict(ckpt));
+        assertTrue(e.getMessage().contains("'model_state_dict'"), e.getMessage());
+        System.out.printf("torch interop: %d tensors of torch.save files byte-identical, state dict loaded into a module%n", checks);
+    }
+}
