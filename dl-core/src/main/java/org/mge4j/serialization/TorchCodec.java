@@ -1,12 +1,14 @@
 package org.mge4j.serialization;
 
+import java.io.IOException;
 import java.io.OutputStream;
+import org.mge4j.serialization.torch.TorchWriter;
 import org.mge4j.serialization.torch.TorchZip;
 
 /**
  * PyTorch's {@code torch.save} zip ({@code .pt}, {@code .pth}) as a {@link Codec}: read weights-only style (state
- * dicts and checkpoints with views, shared storages, float16, bfloat16 as float32, int64). Writing .pt files is
- * not implemented yet and says so.
+ * dicts and checkpoints with views, shared storages, float16, bfloat16 as float32, int64), and written so
+ * that {@code torch.load(path, weights_only=True)} accepts them.
  */
 public final class TorchCodec implements Codec {
     /** The one instance. */
@@ -16,9 +18,8 @@ public final class TorchCodec implements Codec {
     }
 
     @Override
-    public void write(Object obj, OutputStream out, SaveOptions options) {
-        throw new SerializationException("writing PyTorch .pt files is not implemented yet in mge4j; save a state dict as "
-                + ".safetensors (torch reads it with safetensors.torch.load_file) or as .pkl");
+    public void write(Object obj, OutputStream out, SaveOptions options) throws IOException {
+        TorchWriter.write(obj, out);
     }
 
     @Override

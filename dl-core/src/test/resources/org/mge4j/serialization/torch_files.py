@@ -18,8 +18,32 @@ def describe(t):
     return {"dtype": a.dtype.str[1:], "shape": list(a.shape), "sha256": hashlib.sha256(a.tobytes()).hexdigest()}
 
 
+def read(d):
+    """Loads Java's java.pt with weights_only=True and prints the manifest of every tensor, plus the plain values."""
+    obj = torch.load(f"{d}/java.pt", weights_only=True)
+    out = {}
+
+    def walk(prefix, o):
+        if isinstance(o, torch.Tensor):
+            out[prefix] = describe(o)
+        elif isinstance(o, dict):
+            for k, v in o.items():
+                walk(f"{prefix}.{k}" if prefix else str(k), v)
+        elif isinstance(o, (list, tuple)):
+            for i, v in enumerate(o):
+                walk(f"{prefix}.{i}", v)
+        else:
+            out[prefix] = repr(o)
+    walk("", obj)
+    out["__shared__"] = str(obj["tensors"]["base"].untyped_storage().data_ptr() == obj["again"].untyped_storage().data_ptr())
+    print(json.dumps(out, sort_keys=True))
+
+
 def main():
     d = sys.argv[2]
+    if sys.argv[1] == "read":
+        read(d)
+        return
     torch.manual_seed(0)
     net = torch.nn.Sequential()
     net.add_module("fc1", torch.nn.Linear(3, 4))

@@ -39,9 +39,61 @@ public final class Pickler {
     private int memoSize;
     private final byte[] scratch = new byte[9];
 
+    private java.util.function.Function<Tensor, List<Object>> storages;
+
     private Pickler(OutputStream out, int protocol) {
         this.out = out;
         this.protocol = protocol;
+    }
+
+    /**
+     * Writes {@code obj} as the {@code data.pkl} of a {@code torch.save} zip (protocol 2): each tensor becomes
+     * {@code _rebuild_tensor_v2(persistent storage, 0, size, stride, False, OrderedDict())}, where
+     * {@code storages} gives the persistent id {@code ['storage', storage class name, key, 'cpu', numel]}.
+     */
+    public static void dumpTorch(Object obj, OutputStream out, java.util.function.Function<Tensor, List<Object>> storages) throws IOException {
+        Pickler p = new Pickler(out, 2);
+        p.storages = storages;
+        p.op(PROTO);
+        p.op(2);
+        p.save(obj, 0, null);
+        p.op(STOP);
+    }
+
+    private void saveTorchTensor(Tensor t) throws IOException {
+        List<Object> pid = storages.apply(t);
+        global("torch._utils", "_rebuild_tensor_v2");
+        op(MARK);
+        op(MARK);
+        saveString((String) pid.get(0));
+        global("torch", (String) pid.get(1));
+        saveString((String) pid.get(2));
+        saveString((String) pid.get(3));
+        saveInt((Long) pid.get(4));
+        op(TUPLE);
+        op(BINPERSID);
+        saveInt(0);
+        long[] shape = t.shape();
+        long[] stride = new long[shape.length];
+        long step = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            stride[i] = step;
+            step *= Math.max(1, shape[i]);
+        }
+        for (long[] dims : new long[][] {shape, stride}) {
+            op(MARK);
+            for (long d : dims) {
+                saveInt(d);
+            }
+            op(TUPLE);
+        }
+        op(NEWFALSE);
+        global("collections", "OrderedDict");
+        op(EMPTY_TUPLE);
+        op(REDUCE);
+        op(TUPLE);
+        op(REDUCE);
+        put(t);
     }
 
     /**
@@ -86,6 +138,8 @@ public final class Pickler {
             saveString(String.valueOf(c));
         } else if (memo.containsKey(obj)) {
             get(memo.get(obj));
+        } else if (obj instanceof Tensor t && storages != null) {
+            saveTorchTensor(t);
         } else if (obj instanceof Tensor t) {
             saveTensor(t);
         } else if (obj instanceof Map<?, ?> m) {
