@@ -39,62 +39,14 @@ public final class Pickler {
     private int memoSize;
     private final byte[] scratch = new byte[9];
 
-    private java.util.function.Function<Tensor, List<Object>> storages;
+    /** For the data.pkl of torch.save: a tensor's persistent storage id; null for plain pickles. */
+    java.util.function.Function<Tensor, List<Object>> storages;
 
-    private Pickler(OutputStream out, int protocol) {
+    Pickler(OutputStream out, int protocol) {
         this.out = out;
         this.protocol = protocol;
     }
 
-    /**
-     * Writes {@code obj} as the {@code data.pkl} of a {@code torch.save} zip (protocol 2): each tensor becomes
-     * {@code _rebuild_tensor_v2(persistent storage, 0, size, stride, False, OrderedDict())}, where
-     * {@code storages} gives the persistent id {@code ['storage', storage class name, key, 'cpu', numel]}.
-     */
-    public static void dumpTorch(Object obj, OutputStream out, java.util.function.Function<Tensor, List<Object>> storages) throws IOException {
-        Pickler p = new Pickler(out, 2);
-        p.storages = storages;
-        p.op(PROTO);
-        p.op(2);
-        p.save(obj, 0, null);
-        p.op(STOP);
-    }
-
-    private void saveTorchTensor(Tensor t) throws IOException {
-        List<Object> pid = storages.apply(t);
-        global("torch._utils", "_rebuild_tensor_v2");
-        op(MARK);
-        op(MARK);
-        saveString((String) pid.get(0));
-        global("torch", (String) pid.get(1));
-        saveString((String) pid.get(2));
-        saveString((String) pid.get(3));
-        saveInt((Long) pid.get(4));
-        op(TUPLE);
-        op(BINPERSID);
-        saveInt(0);
-        long[] shape = t.shape();
-        long[] stride = new long[shape.length];
-        long step = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            stride[i] = step;
-            step *= Math.max(1, shape[i]);
-        }
-        for (long[] dims : new long[][] {shape, stride}) {
-            op(MARK);
-            for (long d : dims) {
-                saveInt(d);
-            }
-            op(TUPLE);
-        }
-        op(NEWFALSE);
-        global("collections", "OrderedDict");
-        op(EMPTY_TUPLE);
-        op(REDUCE);
-        op(TUPLE);
-        op(REDUCE);
-        put(t);
-    }
 
     /**
      * Writes {@code obj} to {@code out} with the given protocol (2 to 5).
@@ -112,7 +64,7 @@ public final class Pickler {
         p.op(STOP);
     }
 
-    private void save(Object obj, int depth, String key) throws IOException {
+    void save(Object obj, int depth, String key) throws IOException {
         if (depth > MAX_DEPTH) {
             throw new SerializationException("object graph nests deeper than " + MAX_DEPTH + " levels or holds a cycle through a tuple; cannot save it");
         }
@@ -139,7 +91,7 @@ public final class Pickler {
         } else if (memo.containsKey(obj)) {
             get(memo.get(obj));
         } else if (obj instanceof Tensor t && storages != null) {
-            saveTorchTensor(t);
+            TorchPickler.saveTensor(this, t);
         } else if (obj instanceof Tensor t) {
             saveTensor(t);
         } else if (obj instanceof Map<?, ?> m) {
@@ -158,7 +110,7 @@ public final class Pickler {
         }
     }
 
-    private void saveInt(long v) throws IOException {
+    void saveInt(long v) throws IOException {
         if (v >= 0 && v < 256) {
             op(BININT1);
             op((int) v);
@@ -192,7 +144,7 @@ public final class Pickler {
         }
     }
 
-    private void saveString(String s) throws IOException {
+    void saveString(String s) throws IOException {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         if (protocol >= 4 && b.length < 256) {
             op(SHORT_BINUNICODE);
@@ -376,7 +328,7 @@ public final class Pickler {
         put(s);
     }
 
-    private void global(String module, String name) throws IOException {
+    void global(String module, String name) throws IOException {
         if (protocol >= 3 && module.equals("__builtin__")) {
             module = "builtins";
         }
@@ -398,7 +350,7 @@ public final class Pickler {
         memoize();
     }
 
-    private void put(Object o) throws IOException {
+    void put(Object o) throws IOException {
         memo.put(o, memoSize);
         memoize();
     }
@@ -426,7 +378,7 @@ public final class Pickler {
         }
     }
 
-    private void op(int b) throws IOException {
+    void op(int b) throws IOException {
         out.write(b);
     }
 

@@ -14,7 +14,7 @@ import java.util.zip.ZipOutputStream;
 import org.mge4j.Tensor;
 import org.mge4j.serialization.SerializationException;
 import org.mge4j.serialization.numpy.ArrayBytes;
-import org.mge4j.serialization.pickle.Pickler;
+import org.mge4j.serialization.pickle.TorchPickler;
 
 /**
  * Writes a {@code torch.save}-style zip that {@code torch.load(path, weights_only=True)} accepts: {@code data.pkl}
@@ -32,7 +32,7 @@ public final class TorchWriter {
         IdentityHashMap<Tensor, List<Object>> ids = new IdentityHashMap<>();
         List<byte[]> storages = new ArrayList<>();
         ByteArrayOutputStream pkl = new ByteArrayOutputStream();
-        Pickler.dumpTorch(obj, pkl, t -> ids.computeIfAbsent(t, k -> {
+        TorchPickler.dump(obj, pkl, t -> ids.computeIfAbsent(t, k -> {
             String key = Integer.toString(storages.size());
             storages.add(ArrayBytes.toBytes(k));
             return List.of("storage", storageClass(k), key, "cpu", k.size());
