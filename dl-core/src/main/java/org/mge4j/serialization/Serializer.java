@@ -86,7 +86,15 @@ public final class Serializer {
         return d.length >= 2 && (d[0] & 0xFF) == 0x80 && d[1] >= 2 && d[1] <= 5;
     }
 
+    /** PyTorch's pre-1.6 format: a pickle whose first value is the LONG1 magic number 0x1950a86a20f9469cfc6c. */
+    private static final byte[] LEGACY_TORCH = {(byte) 0x80, 0x02, (byte) 0x8a, 0x0a, 0x6c, (byte) 0xfc, (byte) 0x9c, 0x46,
+            (byte) 0xf9, 0x20, 0x6a, (byte) 0xa8, 0x50, 0x19};
+
     private static Format sniff(byte[] d, String what) {
+        if (d.length >= LEGACY_TORCH.length && java.util.Arrays.equals(d, 0, LEGACY_TORCH.length, LEGACY_TORCH, 0, LEGACY_TORCH.length)) {
+            throw new SerializationException(what + " is a legacy (pre-1.6) torch.save file, which mge4j refuses as "
+                    + "torch.load(weights_only=True) does; load it in PyTorch and torch.save it again");
+        }
         if (isPickle(d)) {
             return Format.PICKLE;
         }

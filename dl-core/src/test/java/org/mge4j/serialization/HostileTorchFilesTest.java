@@ -96,7 +96,8 @@ class HostileTorchFilesTest {
         SerializationException e = assertThrows(SerializationException.class,
                 () -> load(zip(false, "m/data.pkl", evil, "m/version", v)));
         assertTrue(e instanceof RefusedGlobalException && e.getMessage().contains("posix.system"), e.getMessage());
-        refused(new byte[] {(byte) 0x80, 2, (byte) 0x8a, 10}, "");
+        refused(new byte[] {(byte) 0x80, 2, (byte) 0x8a, 0x0a, 0x6c, (byte) 0xfc, (byte) 0x9c, 0x46, (byte) 0xf9, 0x20, 0x6a,
+                (byte) 0xa8, 0x50, 0x19, 'K', (byte) 0xe9, '.'}, "legacy (pre-1.6) torch.save");
         refused(zip(false, "m/data.pkl", pickle("FloatStorage", 6, 0, 3, 1), "m/data/0", data, "m/version", v, "m/byteorder",
                 "middle".getBytes(StandardCharsets.US_ASCII)), "byteorder");
         ByteArrayOutputStream mine = new ByteArrayOutputStream();
