@@ -53,6 +53,7 @@ final class StateDicts {
     }
 
     static void load(Module m, Map<String, ?> values, boolean strict) {
+        refuseCheckpoint(m, values);
         Outcome o = loadWith(m, (k, var) -> values.get(k));
         TreeSet<String> unused = new TreeSet<>(values.keySet());
         unused.removeAll(o.loaded());
@@ -62,6 +63,35 @@ final class StateDicts {
     static void load(Module m, BiFunction<String, Tensor, ?> closure, boolean strict) {
         Outcome o = loadWith(m, closure);
         report(new TreeSet<>(), o.skipped(), strict);
+    }
+
+    /**
+     * The guide's checkpoint mistake: {@code loadStateDict(ckpt)} where the state dict is one value of the map. Says
+     * which key holds it (preferring one whose keys match the module's), before anything is loaded.
+     */
+    private static void refuseCheckpoint(Module m, Map<String, ?> values) {
+        List<Slot> slots = new ArrayList<>();
+        collect(m, "", slots);
+        Set<String> own = new HashSet<>();
+        slots.forEach(sl -> own.add(sl.key()));
+        if (values.keySet().stream().anyMatch(own::contains)) {
+            return;
+        }
+        String best = null;
+        for (Map.Entry<String, ?> e : values.entrySet()) {
+            if (e.getValue() instanceof Map<?, ?> inner && inner.values().stream().anyMatch(v -> v instanceof Tensor || v instanceof INDArray)) {
+                if (inner.keySet().stream().anyMatch(own::contains)) {
+                    best = e.getKey();
+                    break;
+                }
+                best = best == null ? e.getKey() : best;
+            }
+        }
+        if (best != null) {
+            throw new IllegalArgumentException("this looks like a checkpoint, not a state dict: its key '" + best
+                    + "' holds a state dict (top-level keys: " + values.keySet() + "); call model.loadStateDict((Map) ckpt.get(\""
+                    + best + "\"))");
+        }
     }
 
     private record Outcome(Set<String> loaded, List<String> skipped) {
@@ -104,8 +134,9 @@ final class StateDicts {
         List<String> missing = List.copyOf(new TreeSet<>(skipped));
         if (!unused.isEmpty()) {
             if (strict) {
-                throw new StateDictKeyException("Unused params violate `strict=True`, unused=" + pySet(unused),
-                        List.copyOf(unused), missing);
+                // MegEngine's text, then the missing keys too, so that one run shows everything wrong
+                throw new StateDictKeyException("Unused params violate `strict=True`, unused=" + pySet(unused)
+                        + (missing.isEmpty() ? "" : "; also missing=" + pySet(missing)), List.copyOf(unused), missing);
             }
             LOG.log(System.Logger.Level.WARNING, "Unused params in `strict=False` mode, unused=" + pySet(unused));
         }

@@ -55,6 +55,11 @@ public final class Serializer {
             throw new SerializationException(path + " is not a pickle: a .mge file written by TracedFunction.dump is a static graph. "
                     + "Load it with Jit.load(\"" + path + "\") and run it, instead of Mge.load");
         }
+        if (options.codec() == null && options.format() == null && Format.ofPath(path) != Format.PICKLE
+                && Format.ofPath(path) != Format.TORCH) {
+            // the extension names a tensor format: its own checks give a precise error for a corrupt file
+            return codec(null, Format.ofPath(path)).read(data, options);
+        }
         return load(data, options, path.toString());
     }
 
@@ -81,12 +86,23 @@ public final class Serializer {
         return d.length >= 2 && (d[0] & 0xFF) == 0x80 && d[1] >= 2 && d[1] <= 5;
     }
 
+    /** PyTorch's pre-1.6 format: a pickle whose first value is the LONG1 magic number 0x1950a86a20f9469cfc6c. */
+    private static final byte[] LEGACY_TORCH = {(byte) 0x80, 0x02, (byte) 0x8a, 0x0a, 0x6c, (byte) 0xfc, (byte) 0x9c, 0x46,
+            (byte) 0xf9, 0x20, 0x6a, (byte) 0xa8, 0x50, 0x19};
+
     private static Format sniff(byte[] d, String what) {
+        if (d.length >= LEGACY_TORCH.length && java.util.Arrays.equals(d, 0, LEGACY_TORCH.length, LEGACY_TORCH, 0, LEGACY_TORCH.length)) {
+            throw new SerializationException(what + " is a legacy (pre-1.6) torch.save file, which mge4j refuses as "
+                    + "torch.load(weights_only=True) does; load it in PyTorch and torch.save it again");
+        }
         if (isPickle(d)) {
             return Format.PICKLE;
         }
-        if (d.length >= 4 && d[0] == 'P' && d[1] == 'K') {
-            return Format.TORCH; // a zip: torch.save or .npz
+        if (d.length >= 30 && d[0] == 'P' && d[1] == 'K') {
+            // a zip: .npz entries are NAME.npy, torch.save entries live under one folder (archive/data.pkl)
+            int nameLen = (d[26] & 0xFF) | (d[27] & 0xFF) << 8;
+            String first = new String(d, 30, Math.min(nameLen, d.length - 30), java.nio.charset.StandardCharsets.ISO_8859_1);
+            return first.endsWith(".npy") ? Format.NPZ : Format.TORCH;
         }
         if (d.length >= 6 && (d[0] & 0xFF) == 0x93 && d[1] == 'N' && d[2] == 'U' && d[3] == 'M' && d[4] == 'P' && d[5] == 'Y') {
             return Format.NPY;
@@ -102,9 +118,15 @@ public final class Serializer {
         if (custom != null) {
             return custom;
         }
-        if (format == Format.PICKLE) {
-            return PickleCodec.INSTANCE;
+        switch (format) {
+            case PICKLE: return PickleCodec.INSTANCE;
+            case NPY: return NumpyCodec.NPY;
+            case NPZ: return NumpyCodec.NPZ;
+            case SAFETENSORS: return SafetensorsCodec.INSTANCE;
+            case TORCH: return TorchCodec.INSTANCE;
+            default:
+                throw new SerializationException("the " + format + " format is not implemented yet in mge4j; save and load "
+                        + ".pkl, .safetensors, .npy or .npz files for now");
         }
-        throw new SerializationException("the " + format + " format is not implemented yet in mge4j; save and load .pkl files for now");
     }
 }

@@ -141,7 +141,8 @@ class StateDictTest {
         sd.put("alpha", Tensor.zeros(1));
         MLP target = new MLP();
         StateDictKeyException e = assertThrows(StateDictKeyException.class, () -> target.loadStateDict(sd));
-        assertEquals("Unused params violate `strict=True`, unused={'alpha', 'zeta'}", e.getMessage());
+        assertEquals("Unused params violate `strict=True`, unused={'alpha', 'zeta'}; also missing={'dense0.bias', 'dense1.weight'}",
+                e.getMessage());
         assertEquals(List.of("dense0.bias", "dense1.weight"), e.missing());
         assertArrayEquals(mlp.dense0.weight.toFloatArray(), target.dense0.weight.toFloatArray());
         assertArrayEquals(mlp.dense1.bias.toFloatArray(), target.dense1.bias.toFloatArray());

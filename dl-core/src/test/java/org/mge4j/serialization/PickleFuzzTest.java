@@ -80,6 +80,57 @@ class PickleFuzzTest {
         assertTrue(refused > MUTATIONS / 4, "most mutations should be refused, got " + refused);
     }
 
+    /** Valid .npy, .npz (stored and deflated) and .safetensors files, Java- and numpy/safetensors-written. */
+    static List<Map.Entry<Format, byte[]>> tensorFileSeeds() throws Exception {
+        List<Map.Entry<Format, byte[]>> seeds = new ArrayList<>();
+        Map<String, Tensor> sd = TensorFilesTest.sample();
+        for (Format f : List.of(Format.NPZ, Format.SAFETENSORS)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Mge.save(sd, out, SaveOptions.builder().format(f).build());
+            seeds.add(Map.entry(f, out.toByteArray()));
+        }
+        for (Tensor t : sd.values()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Mge.save(t, out, SaveOptions.builder().format(Format.NPY).build());
+            seeds.add(Map.entry(Format.NPY, out.toByteArray()));
+        }
+        Path pyDir = Path.of(PickleFuzzTest.class.getResource("python_tensors").toURI());
+        try (Stream<Path> s = Files.list(pyDir)) {
+            for (Path f : s.sorted().toList()) {
+                seeds.add(Map.entry(Format.ofPath(f), Files.readAllBytes(f)));
+            }
+        }
+        return seeds;
+    }
+
+    @Test
+    void thirtyThousandMutatedNpyNpzAndSafetensorsFilesLoadOrAreRefusedCleanly() throws Exception {
+        List<Map.Entry<Format, byte[]>> seeds = tensorFileSeeds();
+        Random rnd = new Random(20240602);
+        int refused = 0;
+        int loaded = 0;
+        int n = 30_000;
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            Map.Entry<Format, byte[]> seed = seeds.get(rnd.nextInt(seeds.size()));
+            byte[] m = mutate(seed.getValue(), rnd);
+            try {
+                Mge.load(new java.io.ByteArrayInputStream(m), LoadOptions.builder().format(seed.getKey()).build());
+                loaded++;
+            } catch (SerializationException e) {
+                if (e.getMessage() == null || e.getMessage().contains("internal error")) {
+                    fail("mutation " + i + " of a " + seed.getKey() + " file gave " + e.getMessage(), e);
+                }
+                refused++;
+            } catch (Throwable t) {
+                fail("mutation " + i + " of a " + seed.getKey() + " file threw " + t, t);
+            }
+        }
+        System.out.printf("tensor file fuzz: %d mutations of %d .npy/.npz/.safetensors/.pt seeds in %.1f s: %d refused cleanly, %d loaded%n",
+                n, seeds.size(), (System.nanoTime() - start) / 1e9, refused, loaded);
+        assertTrue(refused > n / 4, "most mutations should be refused, got " + refused);
+    }
+
     static byte[] mutate(byte[] seed, Random rnd) {
         byte[] b = seed.clone();
         int kinds = 1 + rnd.nextInt(3);

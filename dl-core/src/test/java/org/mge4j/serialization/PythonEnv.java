@@ -21,25 +21,40 @@ final class PythonEnv {
         this.dir = dir;
     }
 
-    /** The venv {@code name} with {@code packages} installed; the test is skipped (with the reason) when python3 is missing. */
+    /**
+     * The venv {@code name} with {@code packages} installed; the test is skipped (with the reason) when python3 is
+     * missing. A cached venv that lacks some of the packages gets just those installed, so adding a package to a
+     * test does not rebuild the venv.
+     */
     static synchronized PythonEnv get(String name, String... packages) throws Exception {
         Path root = Path.of(System.getProperty("user.home"), ".cache", "mge4j-test-venv", name);
         Path ready = root.resolve(".mge4j-ready");
-        if (!Files.exists(ready)) {
+        List<String> missing = new ArrayList<>(List.of(packages));
+        if (Files.exists(ready)) {
+            missing.removeAll(List.of(Files.readString(ready).trim().split(" ")));
+            if (missing.isEmpty()) {
+                return new PythonEnv(root);
+            }
+        } else {
             assumeTrue(run(null, List.of("python3", "--version"), 60).exit == 0, "python3 is not installed");
             Files.createDirectories(root.getParent());
             Result venv = run(null, List.of("python3", "-m", "venv", "--clear", root.toString()), 300);
             if (venv.exit != 0) {
                 throw new IllegalStateException("python3 -m venv failed (on Debian install python3-venv): " + venv.output);
             }
-            List<String> pip = new ArrayList<>(List.of(root.resolve("bin/pip").toString(), "install", "-q"));
-            pip.addAll(List.of(packages));
-            Result r = run(null, pip, 900);
-            if (r.exit != 0) {
-                throw new IllegalStateException("pip install " + String.join(" ", packages) + " failed: " + r.output);
-            }
-            Files.writeString(ready, String.join(" ", packages));
         }
+        List<String> pip = new ArrayList<>(List.of(root.resolve("bin/pip").toString(), "install", "-q"));
+        pip.addAll(missing);
+        Result r = run(null, pip, 900);
+        if (r.exit != 0) {
+            throw new IllegalStateException("pip install " + String.join(" ", missing) + " failed: " + r.output);
+        }
+        List<String> have = new ArrayList<>();
+        if (Files.exists(ready)) {
+            have.addAll(List.of(Files.readString(ready).trim().split(" ")));
+        }
+        have.addAll(missing);
+        Files.writeString(ready, String.join(" ", have));
         return new PythonEnv(root);
     }
 

@@ -39,10 +39,14 @@ public final class Pickler {
     private int memoSize;
     private final byte[] scratch = new byte[9];
 
-    private Pickler(OutputStream out, int protocol) {
+    /** For the data.pkl of torch.save: a tensor's persistent storage id; null for plain pickles. */
+    java.util.function.Function<Tensor, List<Object>> storages;
+
+    Pickler(OutputStream out, int protocol) {
         this.out = out;
         this.protocol = protocol;
     }
+
 
     /**
      * Writes {@code obj} to {@code out} with the given protocol (2 to 5).
@@ -60,7 +64,7 @@ public final class Pickler {
         p.op(STOP);
     }
 
-    private void save(Object obj, int depth, String key) throws IOException {
+    void save(Object obj, int depth, String key) throws IOException {
         if (depth > MAX_DEPTH) {
             throw new SerializationException("object graph nests deeper than " + MAX_DEPTH + " levels or holds a cycle through a tuple; cannot save it");
         }
@@ -86,6 +90,8 @@ public final class Pickler {
             saveString(String.valueOf(c));
         } else if (memo.containsKey(obj)) {
             get(memo.get(obj));
+        } else if (obj instanceof Tensor t && storages != null) {
+            TorchPickler.saveTensor(this, t);
         } else if (obj instanceof Tensor t) {
             saveTensor(t);
         } else if (obj instanceof Map<?, ?> m) {
@@ -104,7 +110,7 @@ public final class Pickler {
         }
     }
 
-    private void saveInt(long v) throws IOException {
+    void saveInt(long v) throws IOException {
         if (v >= 0 && v < 256) {
             op(BININT1);
             op((int) v);
@@ -138,7 +144,7 @@ public final class Pickler {
         }
     }
 
-    private void saveString(String s) throws IOException {
+    void saveString(String s) throws IOException {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         if (protocol >= 4 && b.length < 256) {
             op(SHORT_BINUNICODE);
@@ -322,7 +328,7 @@ public final class Pickler {
         put(s);
     }
 
-    private void global(String module, String name) throws IOException {
+    void global(String module, String name) throws IOException {
         if (protocol >= 3 && module.equals("__builtin__")) {
             module = "builtins";
         }
@@ -344,7 +350,7 @@ public final class Pickler {
         memoize();
     }
 
-    private void put(Object o) throws IOException {
+    void put(Object o) throws IOException {
         memo.put(o, memoSize);
         memoize();
     }
@@ -372,7 +378,7 @@ public final class Pickler {
         }
     }
 
-    private void op(int b) throws IOException {
+    void op(int b) throws IOException {
         out.write(b);
     }
 

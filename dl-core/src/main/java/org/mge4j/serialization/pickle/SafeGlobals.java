@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.mge4j.DType;
+import org.mge4j.Parameter;
 import org.mge4j.Tensor;
 import org.mge4j.serialization.LoadOptions;
 import org.mge4j.serialization.PyTuple;
@@ -17,6 +18,8 @@ import org.mge4j.serialization.RefusedGlobalException;
 import org.mge4j.serialization.SerializationException;
 import org.mge4j.serialization.numpy.ArrayBytes;
 import org.mge4j.serialization.numpy.NumpyDtype;
+import org.mge4j.serialization.torch.TorchStorage;
+import org.mge4j.serialization.torch.TorchTensors;
 
 /**
  * The allowlist of pickle globals and the hand-written meaning of each: what a state dict, an optimizer state or a
@@ -34,7 +37,8 @@ final class SafeGlobals {
             "numpy.core.numeric._frombuffer", "numpy._core.numeric._frombuffer",
             "_codecs.encode",
             "builtins.set", "builtins.frozenset", "builtins.bytearray", "builtins.bytes",
-            "megengine.tensor.Tensor", "megengine.tensor.Parameter");
+            "megengine.tensor.Tensor", "megengine.tensor.Parameter",
+            "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_parameter");
     private static final Set<String> BLOCKED_MODULES = Set.of("os", "sys", "posix", "nt", "subprocess", "builtins",
             "__builtin__", "shutil", "socket", "importlib", "runpy", "pickle", "_pickle", "pty", "ctypes", "marshal",
             "code", "codeop", "pdb", "commands", "webbrowser", "multiprocessing", "signal", "_io", "io", "types");
@@ -52,7 +56,7 @@ final class SafeGlobals {
             module = "builtins"; // Python 2 name, written by fix_imports at protocol < 3
         }
         String full = module + "." + name;
-        if (ALLOWED.contains(full)) {
+        if (ALLOWED.contains(full) || TorchStorage.isStorageClass(full)) {
             return new Pending.GlobalRef(module, name);
         }
         String top = module.contains(".") ? module.substring(0, module.indexOf('.')) : module;
@@ -148,6 +152,18 @@ final class SafeGlobals {
                     return b.clone();
                 }
                 throw u.corrupt(full + " is only accepted with no argument or a bytes argument, got " + describe(args));
+            case "torch._utils._rebuild_tensor_v2":
+                // (storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
+                if (args.size() < 4 || !(args.get(0) instanceof TorchStorage st) || !(args.get(1) instanceof Number off)
+                        || !(args.get(2) instanceof List<?> size) || !(args.get(3) instanceof List<?> stride)) {
+                    throw u.corrupt("_rebuild_tensor_v2 needs (storage, offset, size, stride, ...), got " + describe(args));
+                }
+                return TorchTensors.rebuild(st, off.longValue(), size, stride);
+            case "torch._utils._rebuild_parameter":
+                if (args.size() < 2 || !(args.get(0) instanceof Tensor data)) {
+                    throw u.corrupt("_rebuild_parameter needs (tensor, requires_grad, hooks), got " + describe(args));
+                }
+                return new Parameter(data);
             default:
                 if (u.options().trusts(full)) {
                     return new Pending.TrustedObject(full, args);
