@@ -207,6 +207,7 @@ public final class KernelServer {
         ObjectNode c = Request.ok();
         c.put("restart", restart);
         r.reply("shutdown_reply", c);
+        r.finish();                 // sent before the main thread closes the sockets
         restartRequested = restart;
         stopped.countDown();
     }
