@@ -102,7 +102,7 @@ class DlCoreCellTest {
     void moduleMeansTheDlCoreModuleNotJavaLangModule() {
         TestClient.Execution ex = client.execute("Module.class.getName()");
         assertEquals("ok", ex.status(), ex.reply().content().toString());
-        assertEquals("\"org.mge4j.module.Module\"", ex.result());
+        assertEquals("org.mge4j.module.Module", ex.result());
     }
 
     @Test
