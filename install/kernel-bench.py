@@ -1,7 +1,9 @@
 """Benchmark (not a test): cold start to kernel_info_reply and round trip of trivial cells, via jupyter_client.
 
-Usage: JUPYTER_PATH=<dir with kernels/mge4j> /usr/bin/python3 install/kernel-bench.py [kernel_name] [cells]
-Prints launch -> first kernel_info_reply (median of 5 launches) and p50/p95 of send -> idle for `1 + 1` cells.
+Usage: JUPYTER_PATH=<dir with kernels/...> /usr/bin/python3 install/kernel-bench.py [kernel_name[,name2...]] [cells]
+For each kernel, one after the other in the same run: launch -> first kernel_info_reply (median of 5 launches) and
+p50/p95 of send -> idle for `1 + 1` cells (after the kernel is ready, 5 s for background warm-up to finish and 20
+warm-up cells).
 """
 import statistics
 import sys
@@ -43,9 +45,7 @@ def round_trips(kc, n):
     return times
 
 
-def main():
-    name = sys.argv[1] if len(sys.argv) > 1 else "mge4j"
-    cells = int(sys.argv[2]) if len(sys.argv) > 2 else 200
+def bench(name, cells):
     starts = []
     for i in range(5):
         km, kc, elapsed = first_info_reply(name)
@@ -54,6 +54,7 @@ def main():
             kc.stop_channels()
             km.shutdown_kernel(now=True)
     kc.wait_for_ready(timeout=60)
+    time.sleep(5)                             # background warm-up (JShell, ND4J) is not what is measured here
     round_trips(kc, 20)                       # warm-up
     t = sorted(round_trips(kc, cells))
     print(f"kernel {name}: launch -> kernel_info_reply median {statistics.median(starts):.3f} s "
@@ -62,6 +63,13 @@ def main():
           f"p95 {t[int(len(t) * 0.95)]:.1f} ms")
     kc.stop_channels()
     km.shutdown_kernel(now=True)
+
+
+def main():
+    names = (sys.argv[1] if len(sys.argv) > 1 else "mge4j").split(",")
+    cells = int(sys.argv[2]) if len(sys.argv) > 2 else 200
+    for name in names:
+        bench(name, cells)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ cd "$ROOT"
 
 if [[ "${1:-}" != "--skip-build" ]]; then
     mvn -q -B -N install
+    mvn -q -B -pl dl-core install -DskipTests      # the kernel ships dl-core in lib/
     mvn -q -B -pl kernel package -DskipTests
 fi
 JAR="$(ls "$ROOT"/kernel/target/kernel-*-all.jar | head -1)"
@@ -54,6 +55,11 @@ nb = new_notebook(cells=[
     new_code_cell('System.out.println("hi");'),
     new_code_cell('int n = 20;\nn + 22'),
     new_code_cell('display("<b>bold</b>", "text/html");'),
+    # dl-core with no import lines: the startup imports and lib/ next to the installed jar
+    new_code_cell('var net = new Sequential(new Linear(4, 3), new ReLU(), new Linear(3, 2));\n'
+                  'var y = net.call(Tensor.randn(5, 4));\n'
+                  'System.out.println(Arrays.toString(y.shape()));\n'
+                  'net.stateDict().forEach((k, v) -> System.out.println(k + " " + Arrays.toString(v.shape())));'),
 ], metadata={"kernelspec": {"name": "mge4j", "display_name": "Java (mge4j)", "language": "java"}})
 nbformat.write(nb, work + "/demo.ipynb")
 PYEOF
@@ -66,6 +72,8 @@ c = nb.cells
 assert c[0].outputs[0]["text"] == "hi\n", c[0].outputs
 assert c[1].outputs[0]["data"]["text/plain"] == "42", c[1].outputs
 assert c[2].outputs[0]["data"]["text/html"] == "<b>bold</b>", c[2].outputs
+dl = "".join(o.get("text", "") for o in c[3].outputs if o.get("name") == "stdout")
+assert dl == ("[5, 2]\n0.bias [3]\n0.weight [3, 4]\n2.bias [2]\n2.weight [2, 3]\n"), c[3].outputs
 assert nb.metadata["language_info"]["name"] == "java"
 print("notebook outputs OK")
 PYEOF

@@ -12,10 +12,12 @@ import java.time.*;
 import java.util.regex.*;
 import static org.mge4j.kernel.display.Notebook.*;
 import org.mge4j.*;
-import org.mge4j.functional.*;
+import org.mge4j.functional.F;
 import org.mge4j.module.*;
+// java.lang.Module would make the wildcard's Module ambiguous in JShell; the single-type import wins
+import org.mge4j.module.Module;
 import org.mge4j.optimizer.*;
 import org.mge4j.autodiff.*;
+import org.mge4j.data.*;
 import org.mge4j.jit.*;
 import org.mge4j.serialization.*;
-import org.mge4j.data.*;

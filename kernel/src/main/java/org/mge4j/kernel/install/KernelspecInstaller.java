@@ -12,12 +12,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 /**
  * Writes and removes the kernelspec: a folder {@code kernels/<name>} with kernel.json (interrupt_mode message),
- * a copy of this jar and the logos. The kernelspec runs {@code java [opts] -jar <folder>/kernel.jar {connection_file}}.
+ * a copy of this jar, the libraries its manifest Class-Path names ({@code lib/}: dl-core and ND4J) and the logos. The kernelspec runs {@code java [opts] -jar <folder>/kernel.jar {connection_file}}.
  */
 public final class KernelspecInstaller {
     private KernelspecInstaller() {
@@ -41,6 +46,11 @@ public final class KernelspecInstaller {
         Files.createDirectories(dir);
         Path target = dir.resolve("kernel.jar");
         Files.copy(jar, target, StandardCopyOption.REPLACE_EXISTING);
+        String missing = copyLibraries(jar, dir);
+        if (missing != null) {
+            System.err.println(missing);
+            return 1;
+        }
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode spec = json.createObjectNode();
         ArrayNode argv = spec.putArray("argv");
@@ -63,6 +73,52 @@ public final class KernelspecInstaller {
         }
         System.out.println("Installed kernelspec " + o.name() + " in " + dir.toAbsolutePath());
         return 0;
+    }
+
+    /**
+     * Copies the jars of the manifest's Class-Path (dl-core, ND4J: what cells use) from beside the running jar to
+     * beside the installed one, skipping those already there with the same size and time, and removes jars of an
+     * older install that the manifest no longer lists. Returns an error message, or null.
+     */
+    static String copyLibraries(Path jar, Path dir) throws IOException {
+        List<String> entries = classPath(jar);
+        Path from = jar.toAbsolutePath().getParent();
+        Set<Path> wanted = new HashSet<>();
+        for (String entry : entries) {
+            Path source = from.resolve(entry);
+            Path target = dir.resolve(entry).normalize();
+            if (!target.startsWith(dir)) {
+                return "the kernel jar's Class-Path entry " + entry + " points outside the kernelspec folder";
+            }
+            if (!Files.isRegularFile(source)) {
+                return "the kernel jar needs " + source + " (its manifest Class-Path lists it); build with"
+                        + " 'mvn -pl kernel package' so kernel/target/lib is filled, and install from kernel/target";
+            }
+            wanted.add(target);
+            Files.createDirectories(target.getParent());
+            if (Files.isRegularFile(target) && Files.size(target) == Files.size(source)
+                    && Files.getLastModifiedTime(target).equals(Files.getLastModifiedTime(source))) {
+                continue;
+            }
+            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        Path lib = dir.resolve("lib");
+        if (Files.isDirectory(lib)) {
+            try (Stream<Path> old = Files.list(lib)) {
+                for (Path p : old.filter(p -> p.toString().endsWith(".jar") && !wanted.contains(p)).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static List<String> classPath(Path jar) throws IOException {
+        try (JarFile jf = new JarFile(jar.toFile())) {
+            Manifest m = jf.getManifest();
+            String cp = m == null ? null : m.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+            return cp == null || cp.isBlank() ? List.of() : List.of(cp.strip().split("\\s+"));
+        }
     }
 
     /** Removes the kernelspec folder; returns the process exit code. */

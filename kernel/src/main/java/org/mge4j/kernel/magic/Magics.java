@@ -17,13 +17,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The line and cell magics: %lsmagic, %time / %%time, %timeit, %vars, %imports, %env, %classpath / %jars, %load.
+ * The line and cell magics: %lsmagic, %time / %%time, %timeit, %vars, %imports, %env, %classpath / %jars, %load,
+ * %doc, %maven / %mavenRepo / %%loadFromPOM, %backend.
  * Output goes to the cell's stdout; a misuse is a failure whose message says how to call the magic.
  */
 final class Magics {
     private static final List<String> NAMES = List.of("lsmagic", "time", "timeit", "vars", "imports", "env",
             "classpath", "jars", "load", "doc", "maven", "mavenRepo", "backend");
-    private static final List<String> CELL_NAMES = List.of("time");
+    private static final List<String> CELL_NAMES = List.of("time", "loadFromPOM");
 
     private final Evaluator evaluator;
     private final CellRunner runner;
@@ -73,7 +74,7 @@ final class Magics {
             case "load" -> {
                 return load(args, cell);
             }
-            case "backend" -> out.println(Backend.describe());
+            case "backend" -> out.println(BackendReport.describe());
             case "doc" -> {
                 return doc(args, cell);
             }
@@ -100,6 +101,9 @@ final class Magics {
         String name = sp < 0 ? head : head.substring(0, sp);
         if (name.equals("time")) {
             return timed(body, cell, out);
+        }
+        if (name.equals("loadFromPOM")) {
+            return loadFromPom(body, out);
         }
         return usage(name, "%%" + name + " is not a cell magic of this kernel; %lsmagic lists the magics");
     }
@@ -197,6 +201,14 @@ final class Magics {
             return usage("maven", "could not resolve " + coords + ": " + e.getMessage()
                     + " (repositories: " + maven.repositories() + "; add one with %mavenRepo id url)");
         }
+        if (addJars(jars, out) == 0) {
+            out.println("Already on the classpath: " + coords);
+        }
+        return new CellOutcome.Nothing();
+    }
+
+    /** Adds jars not yet added, printing each; returns how many were new. */
+    private int addJars(List<Path> jars, PrintStream out) {
         int added = 0;
         for (Path jar : jars) {
             String p = jar.toAbsolutePath().toString();
@@ -206,8 +218,32 @@ final class Magics {
                 added++;
             }
         }
-        if (added == 0) {
-            out.println("Already on the classpath: " + coords);
+        return added;
+    }
+
+    /** %%loadFromPOM: the cell is a POM (or its dependencies); its repositories and dependencies are added. */
+    private CellOutcome loadFromPom(String body, PrintStream out) {
+        PomCell pom;
+        List<PomCell.Coordinate> deps;
+        try {
+            pom = PomCell.parse(body);
+            deps = pom.dependencies();
+        } catch (IllegalArgumentException e) {
+            return usage("%loadFromPOM", e.getMessage());
+        }
+        if (deps.isEmpty()) {
+            return usage("%loadFromPOM", "the POM lists no runtime dependencies (test and provided scopes are skipped)");
+        }
+        pom.repositories().forEach(maven::addRepository);
+        List<Path> jars;
+        try {
+            jars = maven.resolveWithExclusions(deps);
+        } catch (Exception e) {
+            return usage("%loadFromPOM", "could not resolve " + deps.stream().map(PomCell.Coordinate::coordinates)
+                    .toList() + ": " + e.getMessage() + " (repositories: " + maven.repositories() + ")");
+        }
+        if (addJars(jars, out) == 0) {
+            out.println("Already on the classpath: " + deps.stream().map(PomCell.Coordinate::coordinates).toList());
         }
         return new CellOutcome.Nothing();
     }

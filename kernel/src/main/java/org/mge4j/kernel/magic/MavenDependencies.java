@@ -6,6 +6,7 @@ import org.eclipse.aether.RepositorySystem;
 import org.eclipse.aether.artifact.DefaultArtifact;
 import org.eclipse.aether.collection.CollectRequest;
 import org.eclipse.aether.graph.Dependency;
+import org.eclipse.aether.graph.Exclusion;
 import org.eclipse.aether.repository.LocalRepository;
 import org.eclipse.aether.repository.RemoteRepository;
 import org.eclipse.aether.resolution.ArtifactResult;
@@ -48,6 +49,11 @@ final class MavenDependencies {
 
     /** Resolved jars, in dependency order (the requested artifacts first). */
     List<Path> resolve(List<String> coordinates) throws DependencyResolutionException {
+        return resolveWithExclusions(coordinates.stream().map(c -> new PomCell.Coordinate(c, List.of())).toList());
+    }
+
+    /** Resolved jars of coordinates that may exclude some of their transitive dependencies ({@code g:a}). */
+    List<Path> resolveWithExclusions(List<PomCell.Coordinate> coordinates) throws DependencyResolutionException {
         if (system == null) {
             system = new RepositorySystemSupplier().get();
         }
@@ -59,8 +65,11 @@ final class MavenDependencies {
                 Path.of(System.getProperty("user.home"), ".m2", "repository").toString());
         session.setLocalRepositoryManager(system.newLocalRepositoryManager(session, new LocalRepository(local)));
         CollectRequest collect = new CollectRequest();
-        for (String c : coordinates) {
-            collect.addDependency(new Dependency(new DefaultArtifact(c), JavaScopes.RUNTIME));
+        for (PomCell.Coordinate c : coordinates) {
+            List<Exclusion> exclusions = c.exclusions().stream().map(e -> e.split(":"))
+                    .map(ga -> new Exclusion(ga[0], ga.length > 1 ? ga[1] : "*", "*", "*")).toList();
+            collect.addDependency(new Dependency(new DefaultArtifact(c.coordinates()), JavaScopes.RUNTIME, false,
+                    exclusions));
         }
         collect.setRepositories(new ArrayList<>(repositories.values()));
         DependencyRequest request = new DependencyRequest(collect,

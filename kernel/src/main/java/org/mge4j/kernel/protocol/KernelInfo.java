@@ -1,6 +1,7 @@
 package org.mge4j.kernel.protocol;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.mge4j.kernel.magic.BackendReport;
 import org.mge4j.kernel.wire.Message;
 
 /** The kernel_info_reply content: answered at once, without waiting for JShell or ND4J. */
@@ -23,23 +24,12 @@ final class KernelInfo {
         li.put("pygments_lexer", "java");
         li.put("codemirror_mode", "text/x-java");
         li.put("nbconvert_exporter", "script");
-        c.put("banner", "Java " + Runtime.version() + " :: mge4j kernel " + VERSION + " :: " + nd4jBackend()
+        c.put("banner", "Java " + Runtime.version() + " :: mge4j kernel " + VERSION + " :: ND4J "
+                + BackendReport.bannerName()
                 + "\nProtocol v" + Message.PROTOCOL_VERSION + "; %lsmagic lists the magics");
         c.putArray("help_links").addObject().put("text", "Java API").put("url",
                 "https://docs.oracle.com/en/java/javase/17/docs/api/index.html");
         c.put("debugger", false);
         return c;
-    }
-
-    /** The ND4J backend found on the classpath, checked by resource name so ND4J itself is not loaded. */
-    static String nd4jBackend() {
-        ClassLoader cl = KernelInfo.class.getClassLoader();
-        if (cl.getResource("org/nd4j/linalg/jcublas/JCublasBackend.class") != null) {
-            return "ND4J backend: CUDA (nd4j-cuda)";
-        }
-        if (cl.getResource("org/nd4j/linalg/cpu/nativecpu/CpuBackend.class") != null) {
-            return "ND4J backend: CPU (nd4j-native)";
-        }
-        return "ND4J: not on the classpath";
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.mge4j.kernel.eval.Evaluator;
 import org.mge4j.kernel.eval.JShellEvaluator;
 import org.mge4j.kernel.io.OutputRouter;
+import org.mge4j.kernel.magic.BackendReport;
 import org.mge4j.kernel.magic.CellRunner;
 import org.mge4j.kernel.wire.ConnectionInfo;
 import org.mge4j.kernel.wire.Frames;
@@ -104,7 +105,7 @@ public final class KernelServer {
             runner.complete(new CellRunner(e));
             evaluator.complete(e);
             if (!"0".equals(System.getenv("MGE4J_WARM_ND4J"))) {
-                org.mge4j.kernel.magic.Backend.warmUp();      // after JShell: cells can run meanwhile
+                BackendReport.warmUp();      // after JShell, so plain cells run meanwhile; tensor cells wait for it
             }
         } catch (Throwable t) {
             LOG.severe("JShell failed to start: " + t);
@@ -206,6 +207,7 @@ public final class KernelServer {
         ObjectNode c = Request.ok();
         c.put("restart", restart);
         r.reply("shutdown_reply", c);
+        r.finish();                 // sent before the main thread closes the sockets
         restartRequested = restart;
         stopped.countDown();
     }

@@ -10,8 +10,9 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * A table from msg_type to handler. Every handled request is wrapped in {@code busy} / {@code idle}; a handler that
- * fails answers with {@code status: error} instead of leaving the frontend waiting.
+ * A table from msg_type to handler. Every handled request is wrapped in {@code busy} / {@code idle}, and its reply
+ * is sent after {@code idle} has gone out (the protocol allows either order; this one leaves clients nothing to wait
+ * for after the reply); a handler that fails answers with {@code status: error} instead of leaving the frontend waiting.
  */
 public final class MessageRouter {
     private static final Logger LOG = Logger.getLogger(MessageRouter.class.getName());
@@ -40,6 +41,7 @@ public final class MessageRouter {
             return;
         }
         request.status("busy");
+        request.holdReply();
         try {
             h.handle(request);
         } catch (Exception | LinkageError e) {
@@ -55,7 +57,7 @@ public final class MessageRouter {
                 request.reply(type.replace("_request", "_reply"), c);
             }
         } finally {
-            request.status("idle");
+            request.finish();       // idle, then the reply: see Request.finish
         }
     }
 }

@@ -20,7 +20,13 @@ public final class Request {
     private final WireCodec codec;
     private final IopubPublisher iopub;
     private final String session;
+    private static final long IOPUB_DRAIN_MILLIS = 2000;
+
     private boolean replied;
+    private boolean holdReply;
+    private boolean finished;
+    private String heldType;
+    private ObjectNode heldContent;
 
     Request(Message message, ZMQ.Socket socket, WireCodec codec, IopubPublisher iopub, String session) {
         this.message = message;
@@ -50,14 +56,46 @@ public final class Request {
         return iopub;
     }
 
-    /** Whether a reply has been sent. */
+    /** Whether a reply has been sent (or is held until {@link #finish()}). */
     public boolean replied() {
         return replied;
     }
 
-    /** Sends the reply on the request's socket, routed back to the sender. */
+    /** From now on {@link #reply} holds the reply until {@link #finish()} (the router does this for every request). */
+    void holdReply() {
+        holdReply = true;
+    }
+
+    /** Sends the reply on the request's socket, routed back to the sender (when held: at {@link #finish()}). */
     public void reply(String msgType, ObjectNode content) {
         replied = true;
+        if (holdReply) {
+            heldType = msgType;
+            heldContent = content;
+        } else {
+            send(msgType, content);
+        }
+    }
+
+    /**
+     * Publishes {@code status: idle}, waits until IOPub has handed it (and every output before it) to ZeroMQ, then
+     * sends the held reply. A client that reads the reply and then IOPub finds the outputs and idle already there,
+     * however late this process is scheduled (jupyter_kernel_test allows 0.1 s per IOPub message after the reply).
+     * Runs once; later calls do nothing.
+     */
+    public void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        status("idle");
+        if (heldType != null) {
+            iopub.drain(IOPUB_DRAIN_MILLIS);
+            send(heldType, heldContent);
+        }
+    }
+
+    private void send(String msgType, ObjectNode content) {
         Frames.send(socket, codec.encode(new Message(message.identities(), Message.newHeader(msgType, session),
                 message.header().deepCopy(), JsonNodeFactory.instance.objectNode(), content, List.of())));
     }

@@ -19,6 +19,8 @@ public final class IopubPublisher implements AutoCloseable {
     private final WireCodec codec;
     private final Thread owner;
     private volatile boolean running = true;
+    private long queued;
+    private long sent;
 
     /** Starts the owner thread for a bound PUB socket. */
     public IopubPublisher(ZMQ.Socket socket, WireCodec codec) {
@@ -31,19 +33,28 @@ public final class IopubPublisher implements AutoCloseable {
 
     /** Queues a message; the topic frame is derived from its type. */
     public void publish(Message msg) {
+        synchronized (this) {
+            queued++;
+        }
         queue.add(msg);
     }
 
     /** Blocks until every message queued so far has been handed to ZeroMQ, or the timeout passes. */
     public void drain(long timeoutMillis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (!queue.isEmpty() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        synchronized (this) {
+            long target = queued;
+            while (sent < target && owner.isAlive()) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
@@ -63,6 +74,10 @@ public final class IopubPublisher implements AutoCloseable {
                     List.of(("kernel." + m.type()).getBytes(StandardCharsets.UTF_8)),
                     m.header(), m.parent(), m.metadata(), m.content(), m.buffers()));
             Frames.send(socket, frames);
+            synchronized (this) {
+                sent++;
+                notifyAll();
+            }
         }
     }
 

@@ -1,0 +1,82 @@
+package org.mge4j.kernel.magic;
+
+import org.mge4j.Backend;
+import org.mge4j.Device;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The compute backend as the kernel reports it: %backend (backend, device, BLAS, threads), and the banner line,
+ * which must not wait for ND4J to load. ND4J is warmed on a background thread; until it is warm, the banner names
+ * the backend from what is on the classpath.
+ */
+public final class BackendReport {
+    private static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
+    private static final CompletableFuture<String> WARM_NAME = new CompletableFuture<>();
+
+    private BackendReport() {
+    }
+
+    /**
+     * Loads ND4J (through {@link Backend#init()}, which picks the oneDNN natives) and runs a tiny op, so the first
+     * tensor cell does not pay for it. Call off the request threads; failures are kept for %backend to show.
+     */
+    public static void warmUp() {
+        try {
+            Backend.init();
+            Nd4j.ones(2, 2).mmul(Nd4j.ones(2, 2)).sumNumber();
+            WARM_NAME.complete(Backend.name());
+        } catch (Throwable t) {
+            WARM_NAME.completeExceptionally(t);
+        }
+    }
+
+    /** The backend for the banner, e.g. {@code nd4j-native (CPU, onednn-avx2)}; never blocks on ND4J. */
+    public static String bannerName() {
+        if (WARM_NAME.isDone() && !WARM_NAME.isCompletedExceptionally()) {
+            return WARM_NAME.join();
+        }
+        ClassLoader cl = BackendReport.class.getClassLoader();
+        if (cl.getResource("org/nd4j/linalg/jcublas/JCublasBackend.class") != null) {
+            return "nd4j-cuda (GPU)";
+        }
+        if (cl.getResource("org/nd4j/linalg/cpu/nativecpu/CpuBackend.class") == null) {
+            return "ND4J not on the classpath";
+        }
+        String ext = System.getProperty(EXTENSION_PROPERTY);
+        if (ext == null && cl.getResource("org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-onednn-avx2/") != null) {
+            ext = "-onednn-avx2";     // what Backend.init() will choose on an AVX2 CPU
+        }
+        return "nd4j-native (CPU" + (ext == null || ext.isEmpty() ? "" : ", " + ext.substring(1)) + ")";
+    }
+
+    /** A multi-line description for %backend: JVM, ND4J backend, device, BLAS vendor, threads, memory. */
+    public static String describe() {
+        Runtime rt = Runtime.getRuntime();
+        StringBuilder sb = new StringBuilder();
+        sb.append("Java        ").append(Runtime.version()).append(" (").append(System.getProperty("java.vm.name"))
+                .append("), ").append(rt.availableProcessors()).append(" processors, max heap ")
+                .append(rt.maxMemory() / (1024 * 1024)).append(" MiB\n");
+        try {
+            Backend.init();
+            Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+            sb.append("Backend     ").append(Backend.name()).append(" - ")
+                    .append(Nd4j.getBackend().getClass().getSimpleName()).append('\n');
+            sb.append("Device      ").append(Device.defaultDevice().name()).append('\n');
+            sb.append("BLAS        ").append(Nd4j.factory().blas().getBlasVendor().name().toLowerCase(Locale.ROOT))
+                    .append('\n');
+            sb.append("Threads     ").append(Backend.threads()).append(" (ND4J ops), ")
+                    .append(Nd4j.getEnvironment().maxMasterThreads()).append(" (master); OpenMP ")
+                    .append(env.getOrDefault("omp.threads", "?")).append(", cores ")
+                    .append(env.getOrDefault("cores", rt.availableProcessors()))
+                    .append("; MGE4J_THREADS sets them\n");
+            sb.append("Data type   ").append(Nd4j.dataType().toString().toLowerCase(Locale.ROOT)).append(" (ND4J default)\n");
+        } catch (Throwable t) {
+            sb.append("ND4J did not start: ").append(t).append('\n');
+        }
+        return sb.toString().strip();
+    }
+}

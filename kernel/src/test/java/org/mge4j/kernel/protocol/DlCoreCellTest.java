@@ -1,0 +1,126 @@
+package org.mge4j.kernel.protocol;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The tutorial's cells (DESIGN.md §2) typed into a kernel started as a separate process, with no import lines:
+ * the startup imports and the classpath JShell compiles against must cover dl-core.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(180)
+class DlCoreCellTest {
+    static final String CONVNET = String.join("\n",
+            "class ConvNet extends Module {",
+            "    Conv2d conv1 = new Conv2d(1, 10, 5);",
+            "    MaxPool2d pool1 = new MaxPool2d(2, 2);",
+            "    Conv2d conv2 = new Conv2d(10, 20, 5);",
+            "    MaxPool2d pool2 = new MaxPool2d(2, 2);",
+            "    Linear fc1 = new Linear(320, 50);",
+            "    Linear fc2 = new Linear(50, 10);",
+            "",
+            "    public Tensor forward(Tensor x) {",
+            "        x = pool1.call(F.relu(conv1.call(x)));",
+            "        x = pool2.call(F.relu(conv2.call(x)));",
+            "        x = F.flatten(x, 1);",
+            "        x = F.relu(fc1.call(x));",
+            "        return F.relu(fc2.call(x));",
+            "    }",
+            "}",
+            "var model = new ConvNet();",
+            "var optimizer = new SGD(model.parameters(), 0.001, 0.1);       // lr, momentum");
+
+    static final String TRAINING_STEP = String.join("\n",
+            "Mge.seed(7);",
+            "var data = Tensor.randn(8, 1, 28, 28);",
+            "var label = Tensor.of(new int[]{0, 1, 2, 3, 4, 5, 6, 7});",
+            "float before = ((float[][]) model.fc2.weight.toArray())[0][0];",
+            "var gm = new GradManager().attach(model.parameters());",
+            "try (var rec = gm.record()) {",
+            "    var loss = F.crossEntropy(model.call(data), label);",
+            "    gm.backward(loss);",
+            "    optimizer.step().clearGrad();",
+            "    System.out.println(\"loss \" + loss.item());",
+            "}",
+            "System.out.println(\"fc2.weight changed \" + (((float[][]) model.fc2.weight.toArray())[0][0] != before));");
+
+    KernelProcess kernel;
+    TestClient client;
+
+    @BeforeAll
+    void start() throws Exception {
+        kernel = new KernelProcess(Files.createTempDirectory("mge4j-data"));
+        client = new TestClient(kernel);
+        client.waitForReady(30_000);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        client.close();
+        kernel.close();
+    }
+
+    @Test
+    void tutorialConvNetTrainsAndListsItsStateDictWithoutImportLines() {
+        TestClient.Execution define = client.execute(CONVNET);
+        assertEquals("ok", define.status(), define.reply().content().toString() + "\n" + kernel.logText());
+        assertEquals("", define.stdout(), "defining the model prints nothing (no SLF4J or ND4J chatter)");
+
+        TestClient.Execution step = client.execute(TRAINING_STEP);
+        assertEquals("ok", step.status(), step.reply().content().toString());
+        String[] lines = step.stdout().split("\n");
+        assertTrue(lines[0].startsWith("loss "), step.stdout());
+        double loss = Double.parseDouble(lines[0].substring(5));
+        assertTrue(loss > 0 && loss < 20, "cross entropy of 10 classes at initialisation, got " + loss);
+        assertEquals("fc2.weight changed true", lines[1]);
+
+        TestClient.Execution keys = client.execute(
+                "model.stateDict().forEach((k, v) -> System.out.println(k + \" \" + Arrays.toString(v.shape())));");
+        assertEquals("ok", keys.status(), keys.reply().content().toString());
+        assertEquals(List.of(
+                "conv1.bias [1, 10, 1, 1]",
+                "conv1.weight [10, 1, 5, 5]",
+                "conv2.bias [1, 20, 1, 1]",
+                "conv2.weight [20, 10, 5, 5]",
+                "fc1.bias [50]",
+                "fc1.weight [50, 320]",
+                "fc2.bias [10]",
+                "fc2.weight [10, 50]"), List.of(keys.stdout().split("\n")));
+    }
+
+    @Test
+    void moduleMeansTheDlCoreModuleNotJavaLangModule() {
+        TestClient.Execution ex = client.execute("Module.class.getName()");
+        assertEquals("ok", ex.status(), ex.reply().content().toString());
+        assertEquals("org.mge4j.module.Module", ex.result());
+    }
+
+    @Test
+    void backendMagicNamesTheOneDnnBackendDeviceBlasAndThreads() {
+        TestClient.Execution ex = client.execute("%backend");
+        assertEquals("ok", ex.status(), ex.reply().content().toString());
+        String out = ex.stdout();
+        assertTrue(out.contains("Backend     nd4j-native (CPU, onednn-avx2)"), out);
+        assertTrue(out.contains("Device      cpu0"), out);
+        assertTrue(out.contains("BLAS        openblas"), out);
+        assertTrue(out.matches("(?s).*Threads     \\d+ \\(ND4J ops\\).*"), out);
+    }
+
+    @Test
+    void bannerNamesJavaAndTheNd4jBackend() {
+        String banner = client.waitForReady(5_000).content().path("banner").asText();
+        assertTrue(banner.startsWith("Java " + Runtime.version()), banner);
+        assertTrue(banner.contains("ND4J nd4j-native (CPU, onednn-avx2)"), banner);
+        assertNotEquals(-1, banner.indexOf("mge4j kernel"), banner);
+    }
+}
