@@ -44,7 +44,7 @@ class DlCoreCellTest {
             "Mge.seed(7);",
             "var data = Tensor.randn(8, 1, 28, 28);",
             "var label = Tensor.of(new int[]{0, 1, 2, 3, 4, 5, 6, 7});",
-            "float before = ((float[][]) model.fc2.weight.toArray())[0][0];",
+            "var before = model.stateDict();",
             "var gm = new GradManager().attach(model.parameters());",
             "try (var rec = gm.record()) {",
             "    var loss = F.crossEntropy(model.call(data), label);",
@@ -52,7 +52,10 @@ class DlCoreCellTest {
             "    optimizer.step().clearGrad();",
             "    System.out.println(\"loss \" + loss.item());",
             "}",
-            "System.out.println(\"fc2.weight changed \" + (((float[][]) model.fc2.weight.toArray())[0][0] != before));");
+            "var after = model.stateDict();",
+            "long changed = before.keySet().stream()"
+                    + ".filter(k -> !Arrays.equals(before.get(k).toFloatArray(), after.get(k).toFloatArray())).count();",
+            "System.out.println(\"parameters changed \" + changed + \" of \" + before.size());");
 
     KernelProcess kernel;
     TestClient client;
@@ -82,7 +85,8 @@ class DlCoreCellTest {
         assertTrue(lines[0].startsWith("loss "), step.stdout());
         double loss = Double.parseDouble(lines[0].substring(5));
         assertTrue(loss > 0 && loss < 20, "cross entropy of 10 classes at initialisation, got " + loss);
-        assertEquals("fc2.weight changed true", lines[1]);
+        // whole tensors: the ConvNet's relu on its logits can leave one class's row without gradient
+        assertEquals("parameters changed 8 of 8", lines[1]);
 
         TestClient.Execution keys = client.execute(
                 "model.stateDict().forEach((k, v) -> System.out.println(k + \" \" + Arrays.toString(v.shape())));");
