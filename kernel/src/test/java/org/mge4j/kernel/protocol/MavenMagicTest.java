@@ -52,4 +52,32 @@ class MavenMagicTest {
             assertTrue(missing.reply().content().path("evalue").asText().contains("t:gamma"));
         }
     }
+
+    @Test
+    void loadFromPomResolvesTheDependenciesOfAPomBodyWithPropertiesAndItsRepositories() throws Exception {
+        Path repo = Files.createTempDirectory("mge4j-repo");
+        artifact(repo, "gamma", "delta");
+        artifact(repo, "delta", null);
+        artifact(repo, "tested", null);
+        String pom = String.join("\n",
+                "%%loadFromPOM",
+                "<project>",
+                "  <properties><gamma.version>1.0</gamma.version></properties>",
+                "  <repositories><repository><id>files</id><url>" + repo.toUri() + "</url></repository></repositories>",
+                "  <dependencies>",
+                "    <dependency><groupId>t</groupId><artifactId>gamma</artifactId><version>${gamma.version}</version></dependency>",
+                "    <dependency><groupId>t</groupId><artifactId>tested</artifactId><version>1.0</version><scope>test</scope></dependency>",
+                "  </dependencies>",
+                "</project>");
+        try (KernelProcess k = new KernelProcess(Files.createTempDirectory("mge4j-data")); TestClient c = new TestClient(k)) {
+            c.waitForReady(30_000);
+            TestClient.Execution added = c.execute(pom);
+            assertEquals("ok", added.status(), added.reply().content().toString());
+            assertTrue(added.stdout().contains("gamma-1.0.jar") && added.stdout().contains("delta-1.0.jar"), added.stdout());
+            assertTrue(!added.stdout().contains("tested-1.0.jar"), "test-scoped dependencies are skipped: " + added.stdout());
+            TestClient.Execution read = c.execute("new String(new Object(){}.getClass().getClassLoader()"
+                    + ".getResourceAsStream(\"delta.txt\").readAllBytes())");
+            assertEquals("resource of delta", read.result());
+        }
+    }
 }
