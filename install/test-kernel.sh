@@ -60,6 +60,10 @@ nb = new_notebook(cells=[
                   'var y = net.call(Tensor.randn(5, 4));\n'
                   'System.out.println(Arrays.toString(y.shape()));\n'
                   'net.stateDict().forEach((k, v) -> System.out.println(k + " " + Arrays.toString(v.shape())));'),
+    # redefinition through the installed jar's Launcher-Agent-Class: the old instance sees the new method
+    new_code_cell('class Shape { int sides() { return 3; } }\nShape shape = new Shape();\nint unrelated = 7;'),
+    new_code_cell('class Shape { int sides() { return 4; } }'),
+    new_code_cell('shape.sides() + " " + unrelated'),
 ], metadata={"kernelspec": {"name": "mge4j", "display_name": "Java (mge4j)", "language": "java"}})
 nbformat.write(nb, work + "/demo.ipynb")
 PYEOF
@@ -74,6 +78,7 @@ assert c[1].outputs[0]["data"]["text/plain"] == "42", c[1].outputs
 assert c[2].outputs[0]["data"]["text/html"] == "<b>bold</b>", c[2].outputs
 dl = "".join(o.get("text", "") for o in c[3].outputs if o.get("name") == "stdout")
 assert dl == ("[5, 2]\n0.bias [3]\n0.weight [3, 4]\n2.bias [2]\n2.weight [2, 3]\n"), c[3].outputs
+assert c[6].outputs[0]["data"]["text/plain"] == "4 7", c[6].outputs
 assert nb.metadata["language_info"]["name"] == "java"
 print("notebook outputs OK")
 PYEOF
