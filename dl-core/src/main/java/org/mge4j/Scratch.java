@@ -46,6 +46,11 @@ public final class Scratch implements AutoCloseable {
         ACTIVE.get()[0] = id;
     }
 
+    /** The workspace settings for reused scratch memory (also the backward pass's, in GradManager). */
+    public static WorkspaceConfiguration workspaceConfig() {
+        return CONFIG;
+    }
+
     /** Opens a scope for a call of {@code owner} (a name for error messages) on this thread. */
     public static Scratch open(String owner) {
         return new Scratch(owner);
