@@ -18,6 +18,7 @@ import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -74,6 +75,11 @@ public final class KernelServer {
         output = new OutputRouter();
         HistoryStore history = new HistoryStore(HistoryStore.defaultFile());
         execute = new ExecuteHandler(runner::join, output, stdin, history);
+        router.beforeReply(r -> {
+            if (r.socket() == shell && execute.takeAbortSignal()) {
+                queuedAtFailure = drain(shell);
+            }
+        });
         EditorHandlers editor = new EditorHandlers(() -> evaluator.join(), runner::join);
         router.on("kernel_info_request", r -> r.reply("kernel_info_reply", KernelInfo.content()))
                 .on("execute_request", execute::handle)
@@ -145,8 +151,10 @@ public final class KernelServer {
                         continue;
                     }
                     router.dispatch(r, allowed);
-                    if (isShell && execute.takeAbortSignal()) {
-                        abortQueued(socket);
+                    if (isShell && queuedAtFailure != null) {
+                        List<List<byte[]>> queued = queuedAtFailure;
+                        queuedAtFailure = null;
+                        abortQueued(socket, queued);
                     }
                 }
             } catch (RuntimeException e) {
@@ -169,10 +177,24 @@ public final class KernelServer {
         }
     }
 
-    /** After a failed cell with stop_on_error: answer execute requests already queued (not those sent after the reply) with status aborted. */
-    private void abortQueued(ZMQ.Socket socket) {
+    /**
+     * After a failed cell with stop_on_error, execute requests already queued are answered with status aborted. They
+     * are taken off the socket before the failed cell's reply goes out (the router's beforeReply hook) and answered
+     * after it, so a request a client sends after reading that reply is never mistaken for a queued one.
+     */
+    private List<List<byte[]>> queuedAtFailure;
+
+    private static List<List<byte[]>> drain(ZMQ.Socket socket) {
+        List<List<byte[]>> queued = new ArrayList<>();
         List<byte[]> frames;
         while ((frames = Frames.receive(socket, 0)) != null) {
+            queued.add(frames);
+        }
+        return queued;
+    }
+
+    private void abortQueued(ZMQ.Socket socket, List<List<byte[]>> queued) {
+        for (List<byte[]> frames : queued) {
             Request r = read(socket, frames);
             if (r == null) {
                 continue;

@@ -15,6 +15,13 @@ import java.util.logging.Logger;
  * for after the reply); a handler that fails answers with {@code status: error} instead of leaving the frontend waiting.
  */
 public final class MessageRouter {
+    private java.util.function.Consumer<Request> beforeReply = r -> { };
+
+    /** Runs after a request's handler and before its idle and reply go out. */
+    void beforeReply(java.util.function.Consumer<Request> hook) {
+        this.beforeReply = hook;
+    }
+
     private static final Logger LOG = Logger.getLogger(MessageRouter.class.getName());
 
     /** Handles one request type. */
@@ -57,7 +64,11 @@ public final class MessageRouter {
                 request.reply(type.replace("_request", "_reply"), c);
             }
         } finally {
-            request.finish();       // idle, then the reply: see Request.finish
+            try {
+                beforeReply.accept(request);
+            } finally {
+                request.finish();       // idle, then the reply: see Request.finish
+            }
         }
     }
 }

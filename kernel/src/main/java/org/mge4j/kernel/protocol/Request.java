@@ -37,6 +37,11 @@ public final class Request {
     }
 
     /** The request message. */
+    /** The socket the request came in on (its replies go back on it). */
+    ZMQ.Socket socket() {
+        return socket;
+    }
+
     public Message message() {
         return message;
     }
