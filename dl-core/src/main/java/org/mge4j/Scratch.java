@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
@@ -66,25 +67,30 @@ public final class Scratch implements AutoCloseable {
      * arrays of them too); anything else is returned as it is.
      */
     public Object keep(Object result) {
+        return mapTensors(result, t -> t.scope() == id ? t.escapeCopy() : t);
+    }
+
+    /** {@code result} with {@code f} applied to every tensor in it, in lists, maps and arrays too. */
+    static Object mapTensors(Object result, UnaryOperator<Tensor> f) {
         if (result instanceof Tensor t) {
-            return t.scope() == id ? t.escapeCopy() : t;
+            return f.apply(t);
         }
         if (result instanceof List<?> list) {
             List<Object> out = new ArrayList<>(list.size());
             for (Object o : list) {
-                out.add(keep(o));
+                out.add(mapTensors(o, f));
             }
             return out;
         }
         if (result instanceof Map<?, ?> map) {
             Map<Object, Object> out = new LinkedHashMap<>();
-            map.forEach((k, v) -> out.put(k, keep(v)));
+            map.forEach((k, v) -> out.put(k, mapTensors(v, f)));
             return out;
         }
         if (result instanceof Tensor[] array) {
             Tensor[] out = new Tensor[array.length];
             for (int i = 0; i < array.length; i++) {
-                out[i] = (Tensor) keep(array[i]);
+                out[i] = (Tensor) mapTensors(array[i], f);
             }
             return out;
         }

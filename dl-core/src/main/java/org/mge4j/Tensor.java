@@ -26,7 +26,10 @@ public class Tensor {
     }
 
     private INDArray data;
-    /** The {@link Scratch} scope this tensor's memory belongs to, or 0. */
+    /**
+     * Whose reused memory this tensor lives on: a {@link Scratch} scope (positive), an {@link ActivationMemory}
+     * generation (negative), or 0 for ordinary memory.
+     */
     private final long scope;
     private Device device;
     private Node node;
@@ -50,7 +53,7 @@ public class Tensor {
     }
 
     Tensor(INDArray data, Device device) {
-        this(data, device, Scratch.activeId());
+        this(data, device, Scratch.activeId() != 0 ? Scratch.activeId() : ActivationMemory.generationOf(data));
     }
 
     private Tensor(INDArray data, Device device, long scope) {
@@ -230,7 +233,12 @@ public class Tensor {
     /** The underlying ND4J array (shared, not copied): for code that needs ND4J directly. */
     public INDArray nd() {
         if (scope != 0 && scope != Scratch.activeId()) {
-            throw Scratch.escaped(this);
+            if (scope > 0) {
+                throw Scratch.escaped(this);
+            }
+            if (!ActivationMemory.isLive(scope)) {
+                throw ActivationMemory.escaped(this);
+            }
         }
         return data;
     }
@@ -289,7 +297,7 @@ public class Tensor {
 
     // ---------------------------------------------------------------- conversion
 
-    /** The {@link Scratch} scope id of this tensor's memory (0 for ordinary tensors). */
+    /** The {@link Scratch} scope id or {@link ActivationMemory} generation of this tensor's memory (0 for ordinary memory). */
     long scope() {
         return scope;
     }
@@ -297,6 +305,13 @@ public class Tensor {
     /** A copy of a scratch-scoped tensor in ordinary memory (the result of an eval-mode call). */
     Tensor escapeCopy() {
         Tensor t = new Tensor(nd().detach(), device, 0);
+        t.name = name;
+        return t;
+    }
+
+    /** A copy in ordinary memory of a tensor on a training step's {@link ActivationMemory}, passing gradients through. */
+    Tensor keepCopy() {
+        Tensor t = org.mge4j.autodiff.Autograd.record("copy", nd().dup(), (dy, need) -> new INDArray[] {dy}, this);
         t.name = name;
         return t;
     }
@@ -353,7 +368,7 @@ public class Tensor {
 
     /** The same data without autodiff history (shares memory, like MegEngine's detach). */
     public Tensor detach() {
-        Tensor t = new Tensor(nd(), device);
+        Tensor t = scope < 0 ? new Tensor(nd(), device, scope) : new Tensor(nd(), device);
         t.name = name;
         return t;
     }

@@ -43,6 +43,28 @@ public final class Autograd {
         return result;
     }
 
+    /**
+     * The current recording as an identity token (null when none records): equal for every op of one training
+     * step, different for the next one.
+     */
+    public static Object recordingToken() {
+        return current;
+    }
+
+    /**
+     * The input of the one-input op {@code op} that made {@code t} in the current recording, when the gradient of
+     * {@code t} itself is not asked for (no GradManager has it attached); else null. Lets an op that reads {@code t}
+     * send its gradient past {@code op} in one step (max pooling after relu), which is exact when
+     * {@code t}'s other readers, if any, still go through {@code op}'s own backward.
+     */
+    public static Tensor inputOf(Tensor t, String op) {
+        Node n = t.node();
+        if (n == null || !n.live() || !n.op.equals(op) || n.inputs.length != 1 || !t.gradManagers().isEmpty()) {
+            return null;
+        }
+        return n.inputs[0];
+    }
+
     /** True while any {@link GradManager} records. */
     public static boolean isRecording() {
         return current != null;

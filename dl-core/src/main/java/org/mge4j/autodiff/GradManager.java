@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import org.mge4j.ActivationMemory;
 import org.mge4j.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -176,7 +177,8 @@ public final class GradManager {
             // The backward pass's temporaries live in a reused scratch workspace: fresh off-heap pages for every
             // intermediate gradient cost as much as the arithmetic on a VM. Only the attached tensors' gradients
             // leave it, as copies.
-            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH, SCRATCH_ID)) {
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH, SCRATCH_ID);
+                 ActivationMemory.Suspension s = ActivationMemory.suspend()) {
                 Map<Tensor, INDArray> grads = Autograd.backward(yList, dyList, this::isAttached);
                 for (Attachment a : attached) {
                     Tensor t = a.tensor.get();

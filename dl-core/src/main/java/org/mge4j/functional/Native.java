@@ -23,8 +23,12 @@ final class Native {
         return org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
     }
 
-    /** A fresh, uninitialised array of the given type and shape. */
+    /**
+     * An uninitialised array of the given type and shape: from the training step's reused memory inside a module
+     * call while a GradManager records (see {@link org.mge4j.ActivationMemory}), else fresh.
+     */
     static INDArray empty(INDArray like, long... shape) {
-        return Nd4j.createUninitialized(like.dataType(), shape);
+        INDArray reused = org.mge4j.ActivationMemory.take(like.dataType(), shape);
+        return reused != null ? reused : Nd4j.createUninitialized(like.dataType(), shape);
     }
 }

@@ -63,6 +63,19 @@ final class Pooling {
         INDArray out = Native.empty(in, xs[0], xs[1], oh, ow);
         INDArray data = in;
         Native.exec(op, new INDArray[] {data}, new INDArray[] {out}, args);
+        Tensor reluInput = extra == 0 && op.equals("maxpool2d") && in == x.nd() ? Autograd.inputOf(x, "relu") : null;
+        if (reluInput != null && reluInput.shape().length == 4) {
+            // max_pool2d(relu(z)): the gradient goes straight to z. A window's maximum y is 0 exactly when relu
+            // zeroed all its cells, so masking dy where y > 0 (on the 4x smaller output) and then routing it to the
+            // maximum gives relu_bp(max_pool2d_bp(dy)) bit for bit, without relu's pass over the large input.
+            return Autograd.record(name, out, (dy, need) -> {
+                INDArray masked = Native.empty(out, out.shape());
+                Native.exec("relu_bp", new INDArray[] {out, Native.contiguous(dy)}, new INDArray[] {masked});
+                INDArray dz = Native.empty(data, xs);
+                Native.exec(op + "_bp", new INDArray[] {data, masked}, new INDArray[] {dz}, args);
+                return new INDArray[] {dz};
+            }, reluInput);
+        }
         return Autograd.record(name, out, (dy, need) -> {
             INDArray dx = Native.empty(data, xs);
             Native.exec(op + "_bp", new INDArray[] {data, Native.contiguous(dy)}, new INDArray[] {dx}, args);

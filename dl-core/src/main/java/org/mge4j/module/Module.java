@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.mge4j.Device;
 import org.mge4j.Parameter;
+import org.mge4j.ActivationMemory;
 import org.mge4j.Scratch;
 import org.mge4j.Tensor;
 import org.mge4j.autodiff.Autograd;
@@ -79,7 +80,24 @@ public abstract class Module {
      * public {@code forward} method matching the inputs runs, then each forward hook may replace the output.
      */
     public Object call(Object... inputs) {
-        if (Scratch.activeId() != 0 || Autograd.isRecording() || !ScratchCalls.eligible(this, inputs)) {
+        if (Scratch.activeId() != 0 || ActivationMemory.isOpen()) {
+            return invoke(inputs);
+        }
+        if (Autograd.isRecording()) {
+            ActivationMemory memory = ScratchCalls.eligibleWhileRecording(this, inputs)
+                    ? ActivationMemory.open(Autograd.recordingToken()) : null;
+            if (memory == null) {
+                return invoke(inputs);
+            }
+            Object out;
+            try {
+                out = invoke(inputs);
+            } finally {
+                memory.close();
+            }
+            return memory.keep(out);
+        }
+        if (!ScratchCalls.eligible(this, inputs)) {
             return invoke(inputs);
         }
         try (Scratch scratch = Scratch.open(getClass().getSimpleName())) {
