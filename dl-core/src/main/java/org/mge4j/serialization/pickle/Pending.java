@@ -61,4 +61,24 @@ final class Pending {
             this.args = args;
         }
     }
+
+    /**
+     * A global outside the allowlist under {@code LoadOptions.inertGlobals}, or the would-be result of calling or
+     * building one: a name and the data the pickle gave it, nothing imported or run.
+     */
+    static final class Inert {
+        final String name;
+        final PyTuple args;
+        Object state;
+
+        Inert(String name, PyTuple args) {
+            this.name = name;
+            this.args = args;
+        }
+
+        /** REDUCE or NEWOBJ on this: another placeholder, named after the call (one "(...)" however deep the chain). */
+        Inert call(PyTuple callArgs) {
+            return new Inert(args == null || name.endsWith("(...)") ? name : name + "(...)", callArgs);
+        }
+    }
 }

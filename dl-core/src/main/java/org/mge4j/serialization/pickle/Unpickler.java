@@ -241,10 +241,13 @@ public final class Unpickler {
                 case REDUCE -> {
                     PyTuple args = tuple(pop(), "REDUCE");
                     Object f = pop();
-                    if (!(f instanceof Pending.GlobalRef g)) {
+                    if (f instanceof Pending.Inert inert) {
+                        push(inert.call(args));
+                    } else if (f instanceof Pending.GlobalRef g) {
+                        push(SafeGlobals.call(g, args, this));
+                    } else {
                         throw corrupt("REDUCE on " + SafeGlobals.describe(f) + ", which is not an accepted global");
                     }
-                    push(SafeGlobals.call(g, args, this));
                 }
                 case NEWOBJ -> {
                     PyTuple args = tuple(pop(), "NEWOBJ");
@@ -289,6 +292,9 @@ public final class Unpickler {
     }
 
     private Object newObject(Object cls, PyTuple args) {
+        if (cls instanceof Pending.Inert inert) {
+            return inert.call(args);
+        }
         if (!(cls instanceof Pending.GlobalRef g)) {
             throw corrupt("NEWOBJ on " + SafeGlobals.describe(cls) + ", which is not an accepted class");
         }

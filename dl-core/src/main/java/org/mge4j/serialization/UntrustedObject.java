@@ -1,0 +1,22 @@
+package org.mge4j.serialization;
+
+import java.util.List;
+
+/**
+ * What a pickle global outside the allowlist becomes when the caller only wants to look at a file
+ * ({@link LoadOptions.Builder#inertGlobals}): its name and the data the pickle would have given it. Nothing was
+ * imported, called or instantiated; this is a placeholder, never the object.
+ *
+ * @param name  the global as {@code module.name} ({@code "os.system"}), or {@code "f(...)"} for a call on the
+ *              result of a call ({@code "builtins.getattr(...)"})
+ * @param args  the arguments the pickle would have called it with ({@code REDUCE} / {@code NEWOBJ}), or null when
+ *              the global itself is the value
+ * @param state the state the pickle would have set ({@code BUILD}), or null when none
+ */
+public record UntrustedObject(String name, List<Object> args, Object state) {
+    /** {@code <object os.system (not loaded: untrusted global)>}; the arguments are left out. */
+    @Override
+    public String toString() {
+        return "<" + (args == null ? "global " : "object ") + name + " (not loaded: untrusted global)>";
+    }
+}
