@@ -77,6 +77,13 @@ class InertGlobalsTest {
         UntrustedObject o = assertInstanceOf(UntrustedObject.class, load(p, INSPECT));
         assertEquals("builtins.getattr(...)", o.name());
         assertEquals(List.of("id"), o.args());
+        UntrustedObject getattr = o.callee();
+        assertEquals("builtins.getattr", getattr.name());
+        assertNull(getattr.callee());
+        assertEquals("system", getattr.args().get(1));
+        UntrustedObject imp = assertInstanceOf(UntrustedObject.class, getattr.args().get(0));
+        assertEquals("builtins.__import__", imp.name());
+        assertEquals(List.of("os"), imp.args());
         assertEquals("<object builtins.getattr(...) (not loaded: untrusted global)>", o.toString());
         assertThrows(RefusedGlobalException.class, () -> load(p, LoadOptions.defaults()));
     }
@@ -122,15 +129,27 @@ class InertGlobalsTest {
     }
 
     @Test
-    void aLongChainOfCallsKeepsAShortName() {
+    void aChainOfCallsKeepsAShortNameAndALongOneMeetsTheDepthLimit() {
+        UntrustedObject o = assertInstanceOf(UntrustedObject.class, load(callChain(50), INSPECT));
+        assertEquals("os.system(...)", o.name());
+        int links = 0;
+        for (UntrustedObject c = o; c != null; c = c.callee()) {
+            links++;
+        }
+        assertEquals(50, links);
+        SerializationException e = assertThrows(SerializationException.class, () -> load(callChain(100_000), INSPECT));
+        assertTrue(e.getMessage().contains("deeper than"), e.getMessage());
+    }
+
+    /** {@code os.system()()()...}, n calls. */
+    private static byte[] callChain(int n) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(latin1("\u0080\u0002cos\nsystem\n"));
-        for (int i = 0; i < 100_000; i++) {
+        for (int i = 0; i < n; i++) {
             b.writeBytes(latin1(")R"));
         }
         b.write('.');
-        UntrustedObject o = assertInstanceOf(UntrustedObject.class, load(b.toByteArray(), INSPECT));
-        assertEquals("os.system(...)", o.name());
+        return b.toByteArray();
     }
 
     @TestFactory

@@ -68,17 +68,22 @@ final class Pending {
      */
     static final class Inert {
         final String name;
+        final Inert callee;
         final PyTuple args;
         Object state;
 
-        Inert(String name, PyTuple args) {
+        Inert(String name, Inert callee, PyTuple args) {
             this.name = name;
+            this.callee = callee;
             this.args = args;
         }
 
         /** REDUCE or NEWOBJ on this: another placeholder, named after the call (one "(...)" however deep the chain). */
         Inert call(PyTuple callArgs) {
-            return new Inert(args == null || name.endsWith("(...)") ? name : name + "(...)", callArgs);
+            if (args == null) {
+                return new Inert(name, null, callArgs);
+            }
+            return new Inert(name.endsWith("(...)") ? name : name + "(...)", this, callArgs);
         }
     }
 }

@@ -86,7 +86,8 @@ final class Resolver {
         } else if (v instanceof Pending.TrustedObject o) {
             out = new PickledObject(o.global, (List<Object>) resolve(o.args, depth + 1), resolve(o.state, depth + 1));
         } else if (v instanceof Pending.Inert i) {
-            out = new UntrustedObject(i.name, i.args == null ? null : (List<Object>) resolve(i.args, depth + 1), resolve(i.state, depth + 1));
+            out = new UntrustedObject(i.name, i.args == null ? null : (List<Object>) resolve(i.args, depth + 1),
+                    resolve(i.state, depth + 1), (UntrustedObject) resolve(i.callee, depth + 1));
         } else if (v instanceof Pending.GlobalRef g) {
             throw new SerializationException("corrupt pickle: the global " + g.full() + " appears as a value; mge4j loads only data");
         } else {

@@ -61,7 +61,7 @@ final class SafeGlobals {
             return new Pending.GlobalRef(module, name);
         }
         if (options.inertGlobals() && !options.trusts(full)) {
-            return new Pending.Inert(full, null); // a name to show, never looked up
+            return new Pending.Inert(full, null, null); // a name to show, never looked up
         }
         String top = module.contains(".") ? module.substring(0, module.indexOf('.')) : module;
         if (BLOCKED_MODULES.contains(top) || name.contains("\n") || name.startsWith("__")) {
