@@ -78,6 +78,12 @@ final class Pending {
             this.args = args;
         }
 
+        /** The name, so that an error about where a placeholder turned up (a torch storage class) says which global. */
+        @Override
+        public String toString() {
+            return name;
+        }
+
         /** REDUCE or NEWOBJ on this: another placeholder, named after the call (one "(...)" however deep the chain). */
         Inert call(PyTuple callArgs) {
             if (args == null) {

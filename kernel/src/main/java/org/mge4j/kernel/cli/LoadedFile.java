@@ -8,12 +8,14 @@ import java.util.Locale;
 import java.util.Map;
 import org.mge4j.serialization.Format;
 import org.mge4j.serialization.LoadOptions;
-import org.mge4j.serialization.NumpyCodec;
-import org.mge4j.serialization.PickleCodec;
+import org.mge4j.serialization.RefusedGlobalException;
 import org.mge4j.serialization.SerializationException;
 import org.mge4j.serialization.Serializer;
-import org.mge4j.serialization.TorchCodec;
+import org.mge4j.serialization.numpy.NpyFormat;
+import org.mge4j.serialization.numpy.NpzFormat;
+import org.mge4j.serialization.pickle.Unpickler;
 import org.mge4j.serialization.safetensors.Safetensors;
+import org.mge4j.serialization.torch.TorchZip;
 
 /**
  * A file read the way {@code Mge.load} reads it (format from a tensor-file extension, else from the first bytes),
@@ -47,17 +49,25 @@ record LoadedFile(Path path, Format format, long size, Object root, Map<String, 
         }
         Format format = Serializer.detect(path, data);
         String what = path.toString();
-        return switch (format) {
-            case SAFETENSORS -> {
-                Safetensors.Contents c = Safetensors.read(data, what);
-                yield new LoadedFile(path, format, data.length, c.tensors(), c.metadata());
-            }
-            case PICKLE -> new LoadedFile(path, format, data.length, PickleCodec.INSTANCE.read(data, options), Map.of());
-            case TORCH -> new LoadedFile(path, format, data.length, TorchCodec.INSTANCE.read(data, options), Map.of());
-            case NPY -> new LoadedFile(path, format, data.length, NumpyCodec.NPY.read(data, options), Map.of());
-            case NPZ -> new LoadedFile(path, format, data.length, NumpyCodec.NPZ.read(data, options), Map.of());
-            default -> throw new SerializationException(what + " is a " + name(format) + " file, which the file tools do not read");
-        };
+        try {
+            return switch (format) {
+                case SAFETENSORS -> {
+                    Safetensors.Contents c = Safetensors.read(data, what);
+                    yield new LoadedFile(path, format, data.length, c.tensors(), c.metadata());
+                }
+                case PICKLE -> new LoadedFile(path, format, data.length, Unpickler.load(data, options), Map.of());
+                case TORCH -> new LoadedFile(path, format, data.length, TorchZip.read(data, options, what), Map.of());
+                case NPY -> new LoadedFile(path, format, data.length, NpyFormat.read(data, 0, data.length, what), Map.of());
+                case NPZ -> new LoadedFile(path, format, data.length, NpzFormat.read(data, what), Map.of());
+                default -> throw new SerializationException(what + " is a " + name(format) + " file, which the file tools do not read");
+            };
+        } catch (RefusedGlobalException e) {
+            throw e;
+        } catch (SerializationException e) {
+            // the pickle reader does not know the file's name; say which file the byte offsets are in
+            String m = String.valueOf(e.getMessage());
+            throw m.contains(what) ? e : new SerializationException(what + ": " + m, e);
+        }
     }
 
     /** The format's short name as users type it: pickle, torch, safetensors, npy, npz. */

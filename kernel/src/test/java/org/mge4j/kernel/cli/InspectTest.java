@@ -239,7 +239,7 @@ class InspectTest {
         CliRun r = CliRun.of("inspect", f.toString());
         assertEquals(1, r.exit(), r.toString());
         assertEquals("", r.out());
-        assertTrue(r.err().startsWith("java -jar kernel.jar inspect: pickle nests containers deeper than 1000 levels"), r.toString());
+        assertTrue(r.err().startsWith("java -jar kernel.jar inspect: " + f + ": pickle nests containers deeper than 1000 levels"), r.toString());
         assertEquals(1, r.err().lines().count(), r.toString());
         CliRun debug = CliRun.of("inspect", f.toString(), "--debug");
         assertEquals(1, debug.exit());
