@@ -196,6 +196,32 @@ class InspectTest {
     }
 
     @Test
+    void anUntrustedGlobalInsideATorchZipIsShownToo() throws Exception {
+        Path f = dir.resolve("evil.pt");
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(f))) {
+            stored(z, "archive/data.pkl", Files.readAllBytes(osSystemPickle()));
+            stored(z, "archive/version", "3\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        CliRun r = CliRun.of("inspect", f.toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith(f + ": torch, "), r.toString());
+        assertTrue(r.out().contains("  evil: <object os.system (not loaded: untrusted global)>\n"), r.toString());
+    }
+
+    /** A stored (uncompressed) zip entry, as torch.save writes them. */
+    private static void stored(java.util.zip.ZipOutputStream z, String name, byte[] data) throws Exception {
+        java.util.zip.ZipEntry e = new java.util.zip.ZipEntry(name);
+        e.setMethod(java.util.zip.ZipEntry.STORED);
+        e.setSize(data.length);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(data);
+        e.setCrc(crc.getValue());
+        z.putNextEntry(e);
+        z.write(data);
+        z.closeEntry();
+    }
+
+    @Test
     void controlCharactersInKeysAndStringsAreEscapedInText() throws Exception {
         Path p = dir.resolve("esc.pkl");
         Mge.save(Map.of("k\u001b[2J", "v\u001b]0;title\u0007\u202e"), p);
