@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Tests of the Jupyter kernel against real Jupyter clients:
 #   1. builds the shaded kernel jar,
-#   2. installs the kernelspec with the jar's own installer into a temp prefix (JUPYTER_PATH points there),
-#   3. runs the jupyter_kernel_test conformance suite (install/kernel_conformance.py),
-#   4. executes a notebook with jupyter nbconvert and checks its outputs,
-#   5. drives a jupyter console session from a script.
+#   2. checks the install/mge4j file tools (inspect, convert) against numpy (install/cli_check.py),
+#   3. installs the kernelspec with the jar's own installer into a temp prefix (JUPYTER_PATH points there),
+#   4. runs the jupyter_kernel_test conformance suite (install/kernel_conformance.py),
+#   5. executes a notebook with jupyter nbconvert and checks its outputs,
+#   6. drives a jupyter console session from a script.
 # Needs the Debian packages python3-jupyter-client python3-jupyter-kernel-test python3-nbconvert
 # python3-nbformat jupyter-console (run with /usr/bin/python3). Exits non-zero on any failure.
 # Usage: install/test-kernel.sh [--skip-build]
@@ -31,6 +32,14 @@ export JUPYTER_PATH="$WORK/prefix/share/jupyter"
 export JUPYTER_DATA_DIR="$WORK/data"        # history file and user kernelspecs stay out of $HOME
 export JUPYTER_RUNTIME_DIR="$WORK/runtime"
 export JUPYTER_CONFIG_DIR="$WORK/config"
+
+echo "== mge4j inspect/convert against numpy (install/cli_check.py)"
+NUMPY_PY=""
+for py in python3 /usr/bin/python3; do
+    if command -v "$py" >/dev/null && "$py" -c "import numpy" 2>/dev/null; then NUMPY_PY="$py"; break; fi
+done
+[[ -n "$NUMPY_PY" ]] || { echo "test-kernel: no python3 with numpy for the CLI check (apt-get install python3-numpy)" >&2; exit 1; }
+MGE4J_JAR="$JAR" "$NUMPY_PY" "$ROOT/install/cli_check.py" "$WORK/cli"
 
 echo "== install kernelspec"
 java -jar "$JAR" install --prefix "$WORK/prefix" --name mge4j

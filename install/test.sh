@@ -7,7 +7,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 cd "$root"
 
-apt_packages=(openjdk-17-jdk-headless maven dataset-fashion-mnist python3 python3-venv
+apt_packages=(openjdk-17-jdk-headless maven dataset-fashion-mnist python3 python3-venv python3-numpy
               python3-jupyter-client python3-jupyter-kernel-test python3-nbclient
               python3-nbconvert python3-nbformat jupyter-console)
 

@@ -31,6 +31,7 @@ public final class LoadOptions {
     private final int maxDepth;
     private final int maxMemo;
     private final int maxStack;
+    private final boolean inertGlobals;
 
     private LoadOptions(Builder b) {
         this.format = b.format;
@@ -40,6 +41,7 @@ public final class LoadOptions {
         this.maxDepth = b.maxDepth;
         this.maxMemo = b.maxMemo;
         this.maxStack = b.maxStack;
+        this.inertGlobals = b.inertGlobals;
     }
 
     /** The safe defaults. */
@@ -92,6 +94,11 @@ public final class LoadOptions {
         return maxStack;
     }
 
+    /** True when globals outside the allowlist load as inert {@link UntrustedObject}s instead of being refused. */
+    public boolean inertGlobals() {
+        return inertGlobals;
+    }
+
     /** Builds {@link LoadOptions}. */
     public static final class Builder {
         private Format format;
@@ -101,6 +108,7 @@ public final class LoadOptions {
         private int maxDepth = DEFAULT_MAX_DEPTH;
         private int maxMemo = DEFAULT_MAX_MEMO;
         private int maxStack = DEFAULT_MAX_STACK;
+        private boolean inertGlobals;
 
         private Builder() {
         }
@@ -179,6 +187,17 @@ public final class LoadOptions {
         /** Largest unpickler stack accepted (default 4M entries). */
         public Builder maxStack(int maxStack) {
             this.maxStack = positive("maxStack", maxStack);
+            return this;
+        }
+
+        /**
+         * For looking at a file, never for using it: a pickle global that is neither allowlisted nor trusted (even
+         * {@code os.system}) loads as an inert {@link UntrustedObject} that names it, instead of being refused. Nothing
+         * is imported, called or instantiated either way; the depth, memo and size limits still apply. This is what
+         * {@code mge4j inspect} uses to show what a suspicious file holds. Default false.
+         */
+        public Builder inertGlobals(boolean inert) {
+            this.inertGlobals = inert;
             return this;
         }
 

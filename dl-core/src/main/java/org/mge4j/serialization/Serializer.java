@@ -114,6 +114,18 @@ public final class Serializer {
                 + "a torch/npz zip, a .npy or a .safetensors file" + (d.length == 0 ? " (it is empty)" : ""));
     }
 
+    /**
+     * The format {@link #load(Path, LoadOptions)} reads {@code data}, the bytes of {@code path}, as when no format is
+     * asked for: the one a tensor-file extension names ({@code .safetensors}, {@code .npy}, {@code .npz}), else the
+     * one the first bytes show (pickle, torch or npz zip, npy, safetensors).
+     *
+     * @throws SerializationException when the bytes are none of these (or a legacy torch file)
+     */
+    public static Format detect(Path path, byte[] data) {
+        Format byName = Format.ofPath(path);
+        return byName != Format.PICKLE && byName != Format.TORCH ? byName : sniff(data, path.toString());
+    }
+
     private static Codec codec(Codec custom, Format format) {
         if (custom != null) {
             return custom;

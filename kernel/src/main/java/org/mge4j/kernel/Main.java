@@ -1,10 +1,12 @@
 package org.mge4j.kernel;
 
+import org.mge4j.kernel.cli.Cli;
 import org.mge4j.kernel.eval.JShellEvaluator;
 import org.mge4j.kernel.install.KernelspecInstaller;
 import org.mge4j.kernel.protocol.KernelServer;
 import org.mge4j.kernel.wire.ConnectionInfo;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -12,7 +14,8 @@ import java.util.Arrays;
  * Command line of the kernel jar:
  * {@code java -jar kernel.jar <connection_file>} runs the kernel (Jupyter does this),
  * {@code java -jar kernel.jar install [--user|--sys-prefix|--prefix DIR] [--name N] [--java PATH] [--jvm-opt OPT]...}
- * writes a kernelspec, {@code java -jar kernel.jar uninstall [...]} removes it.
+ * writes a kernelspec, {@code java -jar kernel.jar uninstall [...]} removes it; {@code inspect} and {@code convert}
+ * are the file tools ({@link Cli}), which {@code install/mge4j} runs.
  */
 public final class Main {
     private Main() {
@@ -22,14 +25,27 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         System.setProperty("java.util.logging.SimpleFormatter.format", "[mge4j %4$s] %5$s%6$s%n");
         Thread.currentThread().setName("mge4j-main");
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+        if (args.length == 0) {
+            System.err.println(usage());
+            System.exit(2);
+        }
+        if (args[0].equals("--help") || args[0].equals("-h")) {
             System.out.println(usage());
-            System.exit(args.length == 0 ? 2 : 0);
+            System.exit(0);
+        }
+        if (Cli.handles(args[0])) {
+            System.exit(Cli.run(args, System.out, System.err));   // before anything of the kernel loads
         }
         switch (args[0]) {
             case "install" -> System.exit(KernelspecInstaller.install(Arrays.copyOfRange(args, 1, args.length)));
             case "uninstall" -> System.exit(KernelspecInstaller.uninstall(Arrays.copyOfRange(args, 1, args.length)));
-            default -> runKernel(Path.of(args[0]));
+            default -> {
+                if (args.length != 1 || !Files.isRegularFile(Path.of(args[0]))) {
+                    System.err.println("unknown command, or no such connection file: " + args[0] + "\n" + usage());
+                    System.exit(2);
+                }
+                runKernel(Path.of(args[0]));
+            }
         }
     }
 
@@ -52,11 +68,15 @@ public final class Main {
     }
 
     static String usage() {
+        String p = Cli.program();
         return String.join("\n",
-                "mge4j Jupyter kernel",
-                "  java -jar kernel.jar <connection_file>        run the kernel (Jupyter starts it this way)",
-                "  java -jar kernel.jar install [--user|--sys-prefix|--prefix DIR] [--name NAME] [--java PATH]",
-                "                               [--jvm-opt OPT]...  write the kernelspec (default: --user, name mge4j)",
-                "  java -jar kernel.jar uninstall [--user|--sys-prefix|--prefix DIR] [--name NAME]");
+                "mge4j: a Jupyter kernel for Java, and tools for model files",
+                Cli.usage(p),
+                Cli.row(p + " install [--user|--sys-prefix|--prefix DIR] [--name NAME] [--java PATH] [--jvm-opt OPT]...",
+                        "write the kernelspec (default: --user, name mge4j)"),
+                Cli.row(p + " uninstall [--user|--sys-prefix|--prefix DIR] [--name NAME]", "remove it"),
+                Cli.row(p + " CONNECTION_FILE", "run the kernel (Jupyter starts it this way)"),
+                "'" + p + " inspect --help' and '" + p + " convert --help' say more.",
+                "Exit codes: 0 done, 1 a file could not be read or written, 2 bad command line.");
     }
 }

@@ -38,6 +38,8 @@ final class Builds {
             // Attributes such as torch's _metadata describe versions of modules; a Java state dict has no use for them.
         } else if (target instanceof Pending.TrustedObject o) {
             o.state = state;
+        } else if (target instanceof Pending.Inert i) {
+            i.state = state;
         } else {
             throw u.corrupt("BUILD (setting the state) of " + SafeGlobals.describe(target) + " is not allowed");
         }

@@ -61,4 +61,35 @@ final class Pending {
             this.args = args;
         }
     }
+
+    /**
+     * A global outside the allowlist under {@code LoadOptions.inertGlobals}, or the would-be result of calling or
+     * building one: a name and the data the pickle gave it, nothing imported or run.
+     */
+    static final class Inert {
+        final String name;
+        final Inert callee;
+        final PyTuple args;
+        Object state;
+
+        Inert(String name, Inert callee, PyTuple args) {
+            this.name = name;
+            this.callee = callee;
+            this.args = args;
+        }
+
+        /** The name, so that an error about where a placeholder turned up (a torch storage class) says which global. */
+        @Override
+        public String toString() {
+            return name;
+        }
+
+        /** REDUCE or NEWOBJ on this: another placeholder, named after the call (one "(...)" however deep the chain). */
+        Inert call(PyTuple callArgs) {
+            if (args == null) {
+                return new Inert(name, null, callArgs);
+            }
+            return new Inert(name.endsWith("(...)") ? name : name + "(...)", this, callArgs);
+        }
+    }
 }

@@ -12,6 +12,7 @@ import org.mge4j.serialization.LoadOptions;
 import org.mge4j.serialization.PickledObject;
 import org.mge4j.serialization.PyTuple;
 import org.mge4j.serialization.SerializationException;
+import org.mge4j.serialization.UntrustedObject;
 
 /**
  * The last step of reading a pickle: replaces objects under construction with finished values (numpy arrays with
@@ -84,6 +85,9 @@ final class Resolver {
             out = mgeTensor(t, depth);
         } else if (v instanceof Pending.TrustedObject o) {
             out = new PickledObject(o.global, (List<Object>) resolve(o.args, depth + 1), resolve(o.state, depth + 1));
+        } else if (v instanceof Pending.Inert i) {
+            out = new UntrustedObject(i.name, i.args == null ? null : (List<Object>) resolve(i.args, depth + 1),
+                    resolve(i.state, depth + 1), (UntrustedObject) resolve(i.callee, depth + 1));
         } else if (v instanceof Pending.GlobalRef g) {
             throw new SerializationException("corrupt pickle: the global " + g.full() + " appears as a value; mge4j loads only data");
         } else {

@@ -47,17 +47,21 @@ final class SafeGlobals {
     }
 
     /**
-     * Accepts or refuses a global named by GLOBAL or STACK_GLOBAL.
+     * Accepts or refuses a global named by GLOBAL or STACK_GLOBAL; under {@link LoadOptions#inertGlobals()} one
+     * that would be refused becomes a {@link Pending.Inert} name instead.
      *
      * @throws RefusedGlobalException when the name is neither allowlisted nor trusted
      */
-    static Pending.GlobalRef lookup(String module, String name, LoadOptions options, long offset) {
+    static Object lookup(String module, String name, LoadOptions options, long offset) {
         if (module.equals("__builtin__")) {
             module = "builtins"; // Python 2 name, written by fix_imports at protocol < 3
         }
         String full = module + "." + name;
         if (ALLOWED.contains(full) || TorchStorage.isStorageClass(full)) {
             return new Pending.GlobalRef(module, name);
+        }
+        if (options.inertGlobals() && !options.trusts(full)) {
+            return new Pending.Inert(full, null, null); // a name to show, never looked up
         }
         String top = module.contains(".") ? module.substring(0, module.indexOf('.')) : module;
         if (BLOCKED_MODULES.contains(top) || name.contains("\n") || name.startsWith("__")) {
@@ -269,6 +273,9 @@ final class SafeGlobals {
         }
         if (o instanceof Pending.GlobalRef g) {
             return g.full();
+        }
+        if (o instanceof Pending.Inert i) {
+            return "untrusted " + i.name;
         }
         return "a " + o.getClass().getSimpleName();
     }

@@ -241,10 +241,13 @@ public final class Unpickler {
                 case REDUCE -> {
                     PyTuple args = tuple(pop(), "REDUCE");
                     Object f = pop();
-                    if (!(f instanceof Pending.GlobalRef g)) {
+                    if (f instanceof Pending.Inert inert) {
+                        push(inert.call(args));
+                    } else if (f instanceof Pending.GlobalRef g) {
+                        push(SafeGlobals.call(g, args, this));
+                    } else {
                         throw corrupt("REDUCE on " + SafeGlobals.describe(f) + ", which is not an accepted global");
                     }
-                    push(SafeGlobals.call(g, args, this));
                 }
                 case NEWOBJ -> {
                     PyTuple args = tuple(pop(), "NEWOBJ");
@@ -289,6 +292,9 @@ public final class Unpickler {
     }
 
     private Object newObject(Object cls, PyTuple args) {
+        if (cls instanceof Pending.Inert inert) {
+            return inert.call(args);
+        }
         if (!(cls instanceof Pending.GlobalRef g)) {
             throw corrupt("NEWOBJ on " + SafeGlobals.describe(cls) + ", which is not an accepted class");
         }
@@ -386,6 +392,22 @@ public final class Unpickler {
 
     /** Python only allows immutable keys; refusing the rest keeps Java's hashCode off cyclic and huge graphs. */
     void checkHashable(Object k, int depth) {
+        keyItemsLeft = MAX_KEY_ITEMS;
+        checkKey(k, depth);
+    }
+
+    /**
+     * Most items, counted with repeats, that one key may expand to: a tuple holding the same tuple twice, sixty levels
+     * deep, is 2^60 items to hash and compare, which would hang the reader. Real keys are names or small tuples.
+     */
+    private static final int MAX_KEY_ITEMS = 1 << 16;
+    private int keyItemsLeft;
+
+    private void checkKey(Object k, int depth) {
+        if (--keyItemsLeft < 0) {
+            throw corrupt("a dict key or set element expands to more than " + MAX_KEY_ITEMS
+                    + " items (a tuple that holds the same tuple over and over); keys are names or small tuples");
+        }
         if (depth > options.maxDepth()) {
             throw corrupt("key nested deeper than " + options.maxDepth());
         }
@@ -395,7 +417,7 @@ public final class Unpickler {
         }
         if (k instanceof PyTuple t) {
             for (Object o : t) {
-                checkHashable(o, depth + 1);
+                checkKey(o, depth + 1);
             }
             return;
         }
