@@ -41,6 +41,8 @@ public final class Pickler {
 
     /** For the data.pkl of torch.save: a tensor's persistent storage id; null for plain pickles. */
     java.util.function.Function<Tensor, List<Object>> storages;
+    /** The whole models being written, outermost first (see {@link ModelWriter}). */
+    final Set<Object> modelPath = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
     Pickler(OutputStream out, int protocol) {
         this.out = out;
@@ -103,6 +105,8 @@ public final class Pickler {
             saveList(l, depth);
         } else if (obj instanceof Set<?> s) {
             saveSet(s, depth);
+        } else if (obj instanceof org.mge4j.module.Module m) {
+            ModelWriter.save(this, m, depth);
         } else {
             throw new SerializationException("cannot save a " + obj.getClass().getName() + ": a pickle holds maps, lists, "
                     + "tuples (PyTuple or Object[]), strings, numbers, booleans, null, byte[] and tensors"
@@ -343,8 +347,12 @@ public final class Pickler {
             saveString(name);
             op(STACK_GLOBAL);
         } else {
+            if (protocol < 3 && !StandardCharsets.US_ASCII.newEncoder().canEncode(key)) {
+                throw new SerializationException("the global " + module + "." + name + " is not ASCII, which pickle "
+                        + "protocol 2 cannot write; use protocol 3 or later");
+            }
             op(GLOBAL);
-            out.write((key + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.write((key + "\n").getBytes(StandardCharsets.UTF_8)); // as CPython: UTF-8 from protocol 3
         }
         globals.put(key, memoSize);
         memoize();
