@@ -27,6 +27,7 @@ import static org.mge4j.serialization.pickle.Opcodes.*;
  * tensors (a state dict) becomes a {@code collections.OrderedDict}, as MegEngine writes it; other maps become
  * dicts, lists lists, {@link PyTuple}s and {@code Object[]} tuples, and a two-number list under the key
  * {@code "betas"} a tuple, as Adam keeps it. Shared objects are written once and referred to through the memo.
+ * A whole {@link org.mge4j.module.Module} is written as an object of its class ({@link ModelWriter}).
  */
 public final class Pickler {
     private static final int BATCH = 1000;
