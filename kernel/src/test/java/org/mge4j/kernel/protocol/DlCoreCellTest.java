@@ -123,6 +123,10 @@ class DlCoreCellTest {
         String[] names = save.stdout().trim().split(" ");
         assertTrue(names[0].matches("REPL\\.\\$JShell\\$\\w+\\$Net"), save.stdout());
         assertEquals(names[0], names[1], "the loaded model is of the class the cell defined");
+        TestClient.Execution byName = client.execute("Mge.load(\"" + path
+                + "\", LoadOptions.builder().trust(Net.class.getName()).build()).getClass() == Net.class");
+        assertEquals("ok", byName.status(), byName.reply().content().toString());
+        assertEquals("true", byName.result(), "trust by name finds the cell's class through the context class loader");
 
         TestClient.Execution body = client.execute(String.join("\n",
                 "class Net extends Module {",
