@@ -46,6 +46,13 @@ public final class Mge {
      * format ({@code .pkl}, and any unknown extension, is a Python pickle of protocol 4 that Python with numpy
      * reads). The write is crash-safe: a reader sees the old file or the new one.
      *
+     * <p>A whole {@link org.mge4j.module.Module} can be saved too ({@code Mge.save(model, "model.pkl")}, the guide's
+     * "not recommended" way): the file names the model's class and holds the train/eval mode of every submodule and
+     * every parameter and buffer. Loading it needs the same class, trusted
+     * ({@code LoadOptions.builder().trust(ConvNet.class)}), with a no-argument constructor that creates its layers;
+     * a class without one, or a built-in layer on its own, is refused here. Prefer
+     * {@code Mge.save(model.stateDict(), path)}: it needs no class to load.
+     *
      * @throws org.mge4j.serialization.SerializationException when a value cannot be saved or the write fails
      */
     public static void save(Object obj, String path) {
@@ -84,6 +91,11 @@ public final class Mge {
      * tuples as {@link org.mge4j.serialization.PyTuple}s.
      *
      * <pre>{@code model.loadStateDict(Mge.load("net.pkl"));}</pre>
+     *
+     * <p>A whole model ({@code Mge.save(model, path)}) is refused with a
+     * {@link org.mge4j.serialization.RefusedGlobalException} unless its class is trusted, because loading it runs
+     * the class's constructor: {@code (ConvNet) Mge.load(path, LoadOptions.builder().trust(ConvNet.class).build())}.
+     * {@code LoadOptions.builder().modelsAsStateDicts()} loads its weights as a state dict instead, without the class.
      *
      * @throws org.mge4j.serialization.SerializationException when the file is corrupt, hostile or unsupported
      */

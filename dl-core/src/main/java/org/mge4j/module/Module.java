@@ -412,6 +412,10 @@ public abstract class Module {
             loadStateDict((BiFunction<String, Tensor, ?>) f, strict);
         } else if (stateDict instanceof String || stateDict instanceof Path || stateDict instanceof File) {
             loadStateDict(String.valueOf(stateDict));
+        } else if (stateDict instanceof Module whole) {
+            throw new IllegalArgumentException("loadStateDict takes a state dict, got a whole " + whole.typeName()
+                    + " model (what Mge.load returns for a file saved with Mge.save(model, path) when its class is trusted): "
+                    + "use that model as it is, or copy its weights with model.loadStateDict(loaded.stateDict())");
         } else {
             throw new IllegalArgumentException("`state_dict` must load a dict or callable, got "
                     + (stateDict == null ? "null" : stateDict.getClass().getName()));

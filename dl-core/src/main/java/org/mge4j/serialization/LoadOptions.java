@@ -1,5 +1,6 @@
 package org.mge4j.serialization;
 
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,6 +27,8 @@ public final class LoadOptions {
 
     private final Format format;
     private final Set<String> trusted;
+    private final Map<String, Class<?>> trustedClasses;
+    private final boolean modelsAsStateDicts;
     private final UnaryOperator<String> mapLocation;
     private final Codec codec;
     private final int maxDepth;
@@ -36,6 +39,8 @@ public final class LoadOptions {
     private LoadOptions(Builder b) {
         this.format = b.format;
         this.trusted = Collections.unmodifiableSet(new LinkedHashSet<>(b.trusted));
+        this.trustedClasses = Collections.unmodifiableMap(new LinkedHashMap<>(b.trustedClasses));
+        this.modelsAsStateDicts = b.modelsAsStateDicts;
         this.mapLocation = b.mapLocation;
         this.codec = b.codec;
         this.maxDepth = b.maxDepth;
@@ -67,6 +72,28 @@ public final class LoadOptions {
     /** True when {@code global} ({@code module.name}) was trusted by the caller. */
     public boolean trusts(String global) {
         return trusted.contains(global);
+    }
+
+    /**
+     * The class trusted with {@link Builder#trust(Class)} under its binary name ({@code "org.example.ConvNet"},
+     * {@code "REPL.$JShell$12$ConvNet"}), or null when that name was not trusted as a class object. The object is
+     * kept, not only its name, so that a class only a JShell class loader knows can still be found.
+     */
+    public Class<?> trustedClass(String binaryName) {
+        return trustedClasses.get(binaryName);
+    }
+
+    /** The classes trusted with {@link Builder#trust(Class)}, in the order given. */
+    public Collection<Class<?>> trustedClasses() {
+        return trustedClasses.values();
+    }
+
+    /**
+     * True when every whole model in the file ({@code Mge.save(model, path)}) loads as its state dict: see
+     * {@link Builder#modelsAsStateDicts()}.
+     */
+    public boolean modelsAsStateDicts() {
+        return modelsAsStateDicts;
     }
 
     /** The device mapping applied to every saved device name ({@code "gpu0:0"} to {@code "cpu0"}), identity by default. */
@@ -103,6 +130,8 @@ public final class LoadOptions {
     public static final class Builder {
         private Format format;
         private final Set<String> trusted = new LinkedHashSet<>();
+        private final Map<String, Class<?>> trustedClasses = new LinkedHashMap<>();
+        private boolean modelsAsStateDicts;
         private UnaryOperator<String> mapLocation = UnaryOperator.identity();
         private Codec codec;
         private int maxDepth = DEFAULT_MAX_DEPTH;
@@ -135,9 +164,30 @@ public final class LoadOptions {
             return this;
         }
 
-        /** Trusts a Java class by its name (for a whole {@code Module} saved with {@code Mge.save(model, path)}). */
+        /**
+         * Trusts a Java class: a whole {@code Module} of this class saved with {@code Mge.save(model, path)} loads
+         * as a new object of the class (its no-argument constructor runs, then the saved weights and train/eval
+         * modes are set). The class object is kept, so classes defined in JShell (a notebook cell) are found.
+         * A trusted name given as a string is looked up with the thread's context class loader.
+         */
         public Builder trust(Class<?> type) {
-            return trust(type.getName());
+            Objects.requireNonNull(type, "type");
+            trust(type.getName());
+            trustedClasses.put(type.getName(), type);
+            return this;
+        }
+
+        /**
+         * Loads every whole model in the file ({@code Mge.save(model, path)}) as its state dict, the ordered map of
+         * keys to tensors that {@code model.stateDict()} gave when it was saved, without creating an object of its
+         * class: no trust is needed and the class need not exist any more (renamed, redefined in JShell, changed).
+         * The way to get the weights out of a whole-model file:
+         * {@code model.loadStateDict(Mge.load(path, LoadOptions.builder().modelsAsStateDicts().build()))}.
+         * Other values of the file load as usual, and other unknown classes are still refused.
+         */
+        public Builder modelsAsStateDicts() {
+            this.modelsAsStateDicts = true;
+            return this;
         }
 
         /** Every tensor goes to this device ({@code "cpu0"}, {@code "cpux"}), MegEngine's {@code map_location="cpu0"}. */

@@ -66,5 +66,27 @@ class TeachingErrorsTest {
     void aPathGivenToLoadStateDictSaysToCallMgeLoadFirst() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Net().loadStateDict((Object) "net.safetensors"));
         assertTrue(e.getMessage().contains("Mge.load(\"net.safetensors\")"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new Net().loadStateDict("x.pkl"));
+        assertEquals("loadStateDict takes a state dict, not a file path: read the file first with "
+                + "model.loadStateDict(Mge.load(\"x.pkl\"))", e.getMessage());
+        Path p = dir.resolve("x.pkl");
+        e = assertThrows(IllegalArgumentException.class, () -> new Net().loadStateDict(p));
+        assertTrue(e.getMessage().contains("model.loadStateDict(Mge.load(\"" + p + "\"))"), e.getMessage());
+    }
+
+    @Test
+    void aDumpedMgeGraphGivenToMgeLoadSaysToUseJitLoad() throws Exception {
+        Path p = dir.resolve("convnet.mge");
+        java.nio.file.Files.write(p, new byte[] {0x10, 0, 0, 0, 'm', 'g', 'v', '2', 1, 2, 3, 4});
+        SerializationException e = assertThrows(SerializationException.class, () -> Mge.load(p));
+        assertEquals(p + " is not a pickle: a .mge file written by TracedFunction.dump is a static graph. "
+                + "Load it with Jit.load(\"" + p + "\") and run it, instead of Mge.load", e.getMessage());
+    }
+
+    @Test
+    void aPickleNamedMgeStillLoadsAsAPickle() {
+        Path p = dir.resolve("weights.mge");
+        Mge.save(new Net().stateDict(), p, SaveOptions.builder().format(Format.PICKLE).build());
+        new Net().loadStateDict(Mge.load(p));
     }
 }

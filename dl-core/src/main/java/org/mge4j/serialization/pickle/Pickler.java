@@ -27,6 +27,7 @@ import static org.mge4j.serialization.pickle.Opcodes.*;
  * tensors (a state dict) becomes a {@code collections.OrderedDict}, as MegEngine writes it; other maps become
  * dicts, lists lists, {@link PyTuple}s and {@code Object[]} tuples, and a two-number list under the key
  * {@code "betas"} a tuple, as Adam keeps it. Shared objects are written once and referred to through the memo.
+ * A whole {@link org.mge4j.module.Module} is written as an object of its class ({@link ModelWriter}).
  */
 public final class Pickler {
     private static final int BATCH = 1000;
@@ -41,6 +42,8 @@ public final class Pickler {
 
     /** For the data.pkl of torch.save: a tensor's persistent storage id; null for plain pickles. */
     java.util.function.Function<Tensor, List<Object>> storages;
+    /** The whole models being written, outermost first (see {@link ModelWriter}). */
+    final Set<Object> modelPath = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
     Pickler(OutputStream out, int protocol) {
         this.out = out;
@@ -103,6 +106,8 @@ public final class Pickler {
             saveList(l, depth);
         } else if (obj instanceof Set<?> s) {
             saveSet(s, depth);
+        } else if (obj instanceof org.mge4j.module.Module m) {
+            ModelWriter.save(this, m, depth);
         } else {
             throw new SerializationException("cannot save a " + obj.getClass().getName() + ": a pickle holds maps, lists, "
                     + "tuples (PyTuple or Object[]), strings, numbers, booleans, null, byte[] and tensors"
@@ -343,8 +348,12 @@ public final class Pickler {
             saveString(name);
             op(STACK_GLOBAL);
         } else {
+            if (protocol < 3 && !StandardCharsets.US_ASCII.newEncoder().canEncode(key)) {
+                throw new SerializationException("the global " + module + "." + name + " is not ASCII, which pickle "
+                        + "protocol 2 cannot write; use protocol 3 or later");
+            }
             op(GLOBAL);
-            out.write((key + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.write((key + "\n").getBytes(StandardCharsets.UTF_8)); // as CPython: UTF-8 from protocol 3
         }
         globals.put(key, memoSize);
         memoize();

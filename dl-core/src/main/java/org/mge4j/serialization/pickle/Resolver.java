@@ -24,6 +24,7 @@ final class Resolver {
     private final LoadOptions options;
     private final IdentityHashMap<Object, Object> done = new IdentityHashMap<>();
     private final IdentityHashMap<Object, Boolean> onPath = new IdentityHashMap<>();
+    private int modelNesting;
 
     Resolver(Unpickler u, LoadOptions options) {
         this.u = u;
@@ -83,7 +84,12 @@ final class Resolver {
             out = d.dtype.dtype();
         } else if (v instanceof Pending.MgeTensor t) {
             out = mgeTensor(t, depth);
+        } else if (v instanceof Pending.TrustedObject o && ModelReader.isModel(o)) {
+            out = model(o, depth);
         } else if (v instanceof Pending.TrustedObject o) {
+            if (!options.trusts(o.global)) {
+                throw SafeGlobals.refused(o.global, ""); // read as a model's class, but the object is not a model
+            }
             out = new PickledObject(o.global, (List<Object>) resolve(o.args, depth + 1), resolve(o.state, depth + 1));
         } else if (v instanceof Pending.Inert i) {
             out = new UntrustedObject(i.name, i.args == null ? null : (List<Object>) resolve(i.args, depth + 1),
@@ -96,6 +102,18 @@ final class Resolver {
         onPath.remove(v);
         done.put(v, out);
         return out;
+    }
+
+    /** A whole model: inner ones stay records for the outermost, which {@link ModelReader} turns into its result. */
+    private Object model(Pending.TrustedObject o, int depth) {
+        modelNesting++;
+        PickledObject saved;
+        try {
+            saved = new PickledObject(o.global, List.of(), resolve(o.state, depth + 1));
+        } finally {
+            modelNesting--;
+        }
+        return modelNesting > 0 ? saved : ModelReader.load(saved, options);
     }
 
     private Tensor mgeTensor(Pending.MgeTensor t, int depth) {

@@ -57,7 +57,7 @@ final class SafeGlobals {
             module = "builtins"; // Python 2 name, written by fix_imports at protocol < 3
         }
         String full = module + "." + name;
-        if (ALLOWED.contains(full) || TorchStorage.isStorageClass(full)) {
+        if (isAllowed(full)) {
             return new Pending.GlobalRef(module, name);
         }
         if (options.inertGlobals() && !options.trusts(full)) {
@@ -72,8 +72,20 @@ final class SafeGlobals {
         if (options.trusts(full)) {
             return new Pending.GlobalRef(module, name);
         }
-        throw new RefusedGlobalException(full, "refused to load global '" + full + "' (pickle byte " + offset
-                + "): it is not one of the globals a state dict or checkpoint needs (OrderedDict, numpy arrays, MegEngine tensors), "
+        if (ModelReader.acceptsGlobal(full, options)) {
+            return new Pending.GlobalRef(module, name); // maybe a whole model's class: judged once the file is read
+        }
+        throw refused(full, " (pickle byte " + offset + ")");
+    }
+
+    private static boolean isAllowed(String full) {
+        return ALLOWED.contains(full) || TorchStorage.isStorageClass(full);
+    }
+
+    /** The refusal of a global that is neither allowlisted nor trusted; {@code where} locates it or is empty. */
+    static RefusedGlobalException refused(String full, String where) {
+        return new RefusedGlobalException(full, "refused to load global '" + full + "'" + where
+                + ": it is not one of the globals a state dict or checkpoint needs (OrderedDict, numpy arrays, MegEngine tensors), "
                 + "and building it could run code. If you trust this file and this class, allow it with "
                 + "LoadOptions.builder().trust(\"" + full + "\").build(); it then loads as an inert PickledObject. "
                 + "Better: save and load state dicts (model.stateDict()), which need no classes.");
@@ -172,7 +184,11 @@ final class SafeGlobals {
                 if (u.options().trusts(full)) {
                     return new Pending.TrustedObject(full, args);
                 }
-                throw u.corrupt("calling " + full + " is not supported (REDUCE)");
+                if (isAllowed(full)) {
+                    throw u.corrupt("calling " + full + " is not supported (REDUCE)");
+                }
+                // accepted only as a model's class, which is created (NEWOBJ), never called
+                throw refused(full, " (pickle byte " + u.opStart() + ", called with REDUCE)");
         }
     }
 
@@ -198,7 +214,7 @@ final class SafeGlobals {
         if (full.equals("collections.OrderedDict") && args.isEmpty()) {
             return u.newOrderedDict();
         }
-        if (u.options().trusts(full)) {
+        if (u.options().trusts(full) || !isAllowed(full) && ModelReader.acceptsGlobal(full, u.options())) {
             return new Pending.TrustedObject(full, args);
         }
         throw u.corrupt("creating a " + full + " with NEWOBJ is not supported");

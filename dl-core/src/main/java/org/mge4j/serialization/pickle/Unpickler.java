@@ -82,6 +82,11 @@ public final class Unpickler {
         return options;
     }
 
+    /** The byte offset of the opcode being run. */
+    int opStart() {
+        return opStart;
+    }
+
     SerializationException corrupt(String what) {
         return new SerializationException("corrupt or unsupported pickle at byte " + opStart + " (opcode 0x"
                 + Integer.toHexString(op) + "): " + what);

@@ -74,6 +74,9 @@ final class KernelExecutionControl extends LocalExecutionControl {
                 failure[0] = e;
             }
         }, "cell-" + cell.executionCount());
+        // as in jshell itself: code that looks classes up by name (Class.forName, ServiceLoader, trust by name in
+        // Mge.load) finds the classes of earlier cells
+        t.setContextClassLoader(doitMethod.getDeclaringClass().getClassLoader());
         group = g;
         snippetThread = t;
         t.start();

@@ -102,6 +102,65 @@ class DlCoreCellTest {
                 "fc2.weight [10, 50]"), List.of(keys.stdout().split("\n")));
     }
 
+    /**
+     * The serialization guide's pitfall, for real: a whole model loads into the class it names. A cell that only
+     * changes method bodies redefines the class in place (the kernel's agent), so the name and the file still fit;
+     * a cell that changes its shape makes JShell load a new class under a new name, and the old file is refused
+     * with both names and the state-dict way out.
+     */
+    @Test
+    void aWholeModelLoadsIntoItsClassUntilACellRedefinesTheClassUnderANewName() throws Exception {
+        String path = Files.createTempDirectory("mge4j-whole").resolve("net.pkl").toString().replace("\\", "/");
+        String load = "Mge.load(\"" + path + "\", LoadOptions.builder().trust(Net.class).build())";
+        TestClient.Execution save = client.execute(String.join("\n",
+                "class Net extends Module {",
+                "    Linear fc = new Linear(3, 2);",
+                "    public Tensor forward(Tensor x) { return fc.call(x); }",
+                "}",
+                "Mge.save(new Net(), \"" + path + "\");",
+                "System.out.println(Net.class.getName() + \" \" + " + load + ".getClass().getName());"));
+        assertEquals("ok", save.status(), save.reply().content().toString());
+        String[] names = save.stdout().trim().split(" ");
+        assertTrue(names[0].matches("REPL\\.\\$JShell\\$\\w+\\$Net"), save.stdout());
+        assertEquals(names[0], names[1], "the loaded model is of the class the cell defined");
+        TestClient.Execution byName = client.execute("Mge.load(\"" + path
+                + "\", LoadOptions.builder().trust(Net.class.getName()).build()).getClass() == Net.class");
+        assertEquals("ok", byName.status(), byName.reply().content().toString());
+        assertEquals("true", byName.result(), "trust by name finds the cell's class through the context class loader");
+
+        TestClient.Execution body = client.execute(String.join("\n",
+                "class Net extends Module {",
+                "    Linear fc = new Linear(3, 2);",
+                "    public Tensor forward(Tensor x) { return F.relu(fc.call(x)); }",
+                "}"));
+        assertEquals("ok", body.status(), body.reply().content().toString());
+        TestClient.Execution same = client.execute("System.out.println(Net.class.getName() + \" \" + " + load + ".getClass().getName());");
+        assertEquals("ok", same.status(), same.reply().content().toString());
+        assertEquals(names[0] + " " + names[0], same.stdout().trim(), "a new method body keeps the class and its name");
+
+        TestClient.Execution shape = client.execute(String.join("\n",
+                "class Net extends Module {",
+                "    Linear fc = new Linear(3, 2);",
+                "    public Tensor forward(Tensor x) { return F.relu(fc.call(x)); }",
+                "    int version() { return 2; }",
+                "}"));
+        assertEquals("ok", shape.status(), shape.reply().content().toString());
+        TestClient.Execution renamed = client.execute(load);
+        assertEquals("error", renamed.status());
+        String message = renamed.reply().content().path("evalue").asText();
+        assertEquals("RefusedGlobalException", renamed.reply().content().path("ename").asText().replaceAll(".*\\.", ""), message);
+        assertTrue(message.contains("the file holds a whole model of class " + names[0] + ", but the trusted class is REPL."), message);
+        assertTrue(message.contains("the class Net was renamed or redefined"), message);
+        assertTrue(message.contains("LoadOptions.builder().modelsAsStateDicts()"), message);
+
+        TestClient.Execution weights = client.execute(String.join("\n",
+                "var net = new Net();",
+                "net.loadStateDict(Mge.load(\"" + path + "\", LoadOptions.builder().modelsAsStateDicts().build()));",
+                "System.out.println(net.stateDict().keySet());"));
+        assertEquals("ok", weights.status(), weights.reply().content().toString());
+        assertEquals("[fc.bias, fc.weight]", weights.stdout().trim());
+    }
+
     @Test
     void moduleMeansTheDlCoreModuleNotJavaLangModule() {
         TestClient.Execution ex = client.execute("Module.class.getName()");
