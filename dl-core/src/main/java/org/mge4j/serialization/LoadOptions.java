@@ -31,6 +31,7 @@ public final class LoadOptions {
     private final int maxDepth;
     private final int maxMemo;
     private final int maxStack;
+    private final boolean requireChecksums;
 
     private LoadOptions(Builder b) {
         this.format = b.format;
@@ -40,6 +41,7 @@ public final class LoadOptions {
         this.maxDepth = b.maxDepth;
         this.maxMemo = b.maxMemo;
         this.maxStack = b.maxStack;
+        this.requireChecksums = b.requireChecksums;
     }
 
     /** The safe defaults. */
@@ -50,6 +52,20 @@ public final class LoadOptions {
     /** A builder starting from the defaults. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.format = format;
+        b.trusted.addAll(trusted);
+        b.mapLocation = mapLocation;
+        b.codec = codec;
+        b.maxDepth = maxDepth;
+        b.maxMemo = maxMemo;
+        b.maxStack = maxStack;
+        b.requireChecksums = requireChecksums;
+        return b;
     }
 
     /** The format asked for, or null to detect it from the extension and the first bytes. */
@@ -92,6 +108,11 @@ public final class LoadOptions {
         return maxStack;
     }
 
+    /** True when a pickle without a checksum trailer is refused (see {@link Builder#requireChecksums(boolean)}). */
+    public boolean requireChecksums() {
+        return requireChecksums;
+    }
+
     /** Builds {@link LoadOptions}. */
     public static final class Builder {
         private Format format;
@@ -101,6 +122,7 @@ public final class LoadOptions {
         private int maxDepth = DEFAULT_MAX_DEPTH;
         private int maxMemo = DEFAULT_MAX_MEMO;
         private int maxStack = DEFAULT_MAX_STACK;
+        private boolean requireChecksums;
 
         private Builder() {
         }
@@ -179,6 +201,16 @@ public final class LoadOptions {
         /** Largest unpickler stack accepted (default 4M entries). */
         public Builder maxStack(int maxStack) {
             this.maxStack = positive("maxStack", maxStack);
+            return this;
+        }
+
+        /**
+         * Refuses a pickle that has no checksum trailer (default false: pickles from Python have none and load
+         * unchecked). A trailer, when there is one, is always verified. With this on, a file cut right after its
+         * pickle, which would otherwise load, is reported as truncated; {@code CheckpointManager} turns it on.
+         */
+        public Builder requireChecksums(boolean require) {
+            this.requireChecksums = require;
             return this;
         }
 

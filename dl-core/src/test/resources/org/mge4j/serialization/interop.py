@@ -1,5 +1,6 @@
 """Python side of PythonInteropTest. `write DIR` pickles arrays at protocols 2-5 plus a manifest of their bytes;
-`read DIR` loads every *.pkl Java wrote (with warnings as errors) and prints the same manifest as JSON."""
+`read DIR` loads every *.pkl Java wrote (with warnings as errors; pickle.load, pickle.loads and numpy.load must agree)
+and prints the same manifest as JSON, plus how many bytes of each file follow the pickle (Java's checksum trailer)."""
 import collections, hashlib, json, os, pickle, sys, warnings
 import numpy as np
 
@@ -53,12 +54,22 @@ if __name__ == "__main__":
         with open(os.path.join(d, "py_manifest.json"), "w") as f:
             json.dump(m, f)
     else:
-        result = {}
+        result, trailers = {}, {}
         for name in sorted(os.listdir(d)):
             if name.startswith("java_") and name.endswith(".pkl"):
-                with open(os.path.join(d, name), "rb") as f:
+                path = os.path.join(d, name)
+                with open(path, "rb") as f:
                     obj = pickle.load(f)
+                    after_stop = os.path.getsize(path) - f.tell()  # the checksum trailer Python skips
+                    f.seek(0)
+                    whole = f.read()
                 m = {"__type__": {"value": type(obj).__name__}}
                 walk("", obj, m)
+                for other in (pickle.loads(whole), np.load(path, allow_pickle=True)):
+                    again = {"__type__": {"value": type(other).__name__}}
+                    walk("", other, again)
+                    assert again == m, f"{name}: pickle.loads / numpy.load disagree with pickle.load"
                 result[name] = m
+                trailers[name] = after_stop
+        result["__bytes_after_stop__"] = trailers
         print(json.dumps(result))
