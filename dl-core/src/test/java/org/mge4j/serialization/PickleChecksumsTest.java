@@ -229,6 +229,46 @@ class PickleChecksumsTest {
         assertTrue(e.getMessage().contains("tensor 'model_state_dict.fc.weight'"), e.getMessage());
     }
 
+    @ParameterizedTest(name = "protocol {0}")
+    @ValueSource(ints = {2, 4})
+    void viewsAreSavedAsTheirOwnItemsInCOrder(int protocol) throws Exception {
+        org.nd4j.linalg.api.ndarray.INDArray base = Tensor.arange(40000).reshape(200, 200).nd();
+        Map<String, Object> views = new LinkedHashMap<>();
+        views.put("transposed", Tensor.wrap(base.transpose()));
+        views.put("rows", Tensor.wrap(base.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(50, 150), org.nd4j.linalg.indexing.NDArrayIndex.all())));
+        views.put("columns", Tensor.wrap(base.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(3, 7))));
+        views.put("reshaped", Tensor.wrap(base.reshape(400, 100)));
+        Path f = dir.resolve("views.pkl");
+        Mge.save(views, f, SaveOptions.builder().pickleProtocol(protocol).build());
+        Map<?, ?> back = assertInstanceOf(Map.class, Mge.load(f, REQUIRE));
+        for (Map.Entry<String, Object> e : views.entrySet()) {
+            Tensor want = (Tensor) e.getValue();
+            Tensor got = (Tensor) back.get(e.getKey());
+            assertArrayEquals(want.shape(), got.shape(), e.getKey());
+            assertArrayEquals(want.nd().dup('c').data().asFloat(), got.toFloatArray(), e.getKey());
+        }
+    }
+
+    @ParameterizedTest(name = "checksums {0}")
+    @ValueSource(booleans = {true, false})
+    void largeBytesValuesAndSharedLargeTensorsLoadAsSavedWithAndWithoutTrailer(boolean checksums) throws Exception {
+        byte[] blob = new byte[100_000];
+        new Random(9).nextBytes(blob);
+        Tensor big = Tensor.arange(30000).reshape(100, 300);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("blob", blob);
+        m.put("a", big);
+        m.put("again", big);
+        m.put("big_f64", Tensor.arange(20000).astype(DType.FLOAT64));
+        Path f = dir.resolve("mixed.pkl");
+        Mge.save(m, f, SaveOptions.builder().checksums(checksums).build());
+        Map<?, ?> back = assertInstanceOf(Map.class, Mge.load(f));
+        assertArrayEquals(blob, (byte[]) back.get("blob"));
+        assertArrayEquals(ArrayBytes.toBytes(big), ArrayBytes.toBytes((Tensor) back.get("a")));
+        assertTrue(back.get("a") == back.get("again"), "a shared tensor stays shared");
+        assertArrayEquals(ArrayBytes.toBytes((Tensor) m.get("big_f64")), ArrayBytes.toBytes((Tensor) back.get("big_f64")));
+    }
+
     @Test
     void bytesAppendedAfterAPlainPickleAreReportedAsCorruption() throws Exception {
         Path f = dir.resolve("appended.pkl");

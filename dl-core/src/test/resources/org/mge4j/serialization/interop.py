@@ -37,6 +37,10 @@ def sample():
     sd["scalar"] = np.array(2.5, dtype="f8")
     sd["empty"] = np.zeros((0, 3), dtype="f4")
     sd["transposed"] = rng.standard_normal((2, 3, 4)).astype("f4").transpose(2, 0, 1)
+    # over 64 KiB: Java reads these straight from the file into the tensor
+    sd["large"] = rng.standard_normal((256, 300)).astype("f4")
+    sd["large_big_endian"] = rng.standard_normal((100, 100)).astype(">f8")
+    sd["large_fortran"] = np.asfortranarray(rng.standard_normal((128, 130)).astype("f4"))
     return {"epoch": 5, "loss": 0.125, "model_state_dict": sd,
             "optimizer_state_dict": {"param_groups": [{"lr": 0.01, "betas": (0.9, 0.999), "params": [0, 1]}],
                                      "state": {0: {"step": np.array(1.0, dtype="f4")}}}}

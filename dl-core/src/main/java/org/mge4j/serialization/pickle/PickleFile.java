@@ -77,6 +77,19 @@ public final class PickleFile {
                     // the pickle is intact but not laid out as mge4j writes it: the plain reader gives the precise error
                 }
             }
+            if (trailer == null && !options.requireChecksums() && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+                try {
+                    Object result = readScanned(ch, size, options, what);
+                    if (result != null) {
+                        return result;
+                    }
+                } catch (SerializationException e) {
+                    if (size > MAX_IN_MEMORY) {
+                        throw e;
+                    }
+                    // not laid out as expected: the plain reader gives the precise error
+                }
+            }
             if (size > MAX_IN_MEMORY) {
                 throw new SerializationException(what + " is " + size + " bytes; pickles over 2 GB load only when written by mge4j "
                         + "with checksums (use .safetensors shards otherwise)");
@@ -265,6 +278,56 @@ public final class PickleFile {
             }
         }
         check(trailer, bad, whole.value(), what);
+        return parseSkeleton(skeleton, arrays, options, what);
+    }
+
+    /**
+     * Reads a pickle without a trailer (from Python, or saved with checksums off) without copying its large
+     * BINBYTES payloads: a walk over the opcodes finds them, the pickle is parsed without them, and BUILD reads each
+     * one from the file straight into its tensor. Returns null when the file is not a plain pickle that ends at its
+     * end (the caller's plain reader then explains), or has no large payload.
+     */
+    private static Object readScanned(FileChannel ch, long size, LoadOptions options, String what) throws IOException {
+        List<long[]> cuts = new ArrayList<>();
+        long end = PickleEnd.of(PickleEnd.of(ch), size, (opcode, length) -> {
+            if (length >= DIRECT_MIN) {
+                cuts.add(new long[] {opcode, length});
+            }
+        });
+        if (end != size || cuts.isEmpty()) {
+            return null;
+        }
+        long skipped = 0;
+        for (long[] c : cuts) {
+            skipped += c[1] - 1; // BINBYTES + u4 + data becomes "J <index> Q"
+        }
+        if (size - skipped > MAX_IN_MEMORY) {
+            return null;
+        }
+        byte[] skeleton = new byte[(int) (size - skipped)];
+        List<PreloadedArray> arrays = new ArrayList<>(cuts.size());
+        long pos = 0;
+        int at = 0;
+        for (int i = 0; i < cuts.size(); i++) {
+            long opcode = cuts.get(i)[0];
+            long length = cuts.get(i)[1];
+            int n = (int) (opcode - pos);
+            readFully(ch, ByteBuffer.wrap(skeleton, at, n), pos);
+            at += n;
+            skeleton[at++] = (byte) Opcodes.BININT;
+            skeleton[at++] = (byte) i;
+            skeleton[at++] = (byte) (i >>> 8);
+            skeleton[at++] = (byte) (i >>> 16);
+            skeleton[at++] = (byte) (i >>> 24);
+            skeleton[at++] = (byte) Opcodes.BINPERSID;
+            arrays.add(new PreloadedArray(ch, opcode + 5, length));
+            pos = opcode + 5 + length;
+        }
+        readFully(ch, ByteBuffer.wrap(skeleton, at, (int) (size - pos)), pos);
+        return parseSkeleton(skeleton, arrays, options, what);
+    }
+
+    private static Object parseSkeleton(byte[] skeleton, List<PreloadedArray> arrays, LoadOptions options, String what) {
         int[] next = {0};
         Function<Object, Object> preloaded = pid -> {
             if (!(pid instanceof Integer k) || k != next[0] || k >= arrays.size()) {
@@ -275,7 +338,7 @@ public final class PickleFile {
         };
         Object result = Unpickler.load(skeleton, 0, skeleton.length, options, preloaded);
         if (next[0] != arrays.size()) {
-            throw new SerializationException(what + ": " + (arrays.size() - next[0]) + " tensors of the trailer were not used by the pickle");
+            throw new SerializationException(what + ": " + (arrays.size() - next[0]) + " array payloads were not used by the pickle");
         }
         return result;
     }

@@ -11,7 +11,6 @@ import java.util.zip.CRC32C;
 import org.mge4j.Tensor;
 import org.mge4j.serialization.numpy.ArrayBytes;
 import org.mge4j.serialization.numpy.NumpyDtype;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Where {@link Pickler} writes a pickle that gets a {@link ChecksumTrailer}: it buffers opcodes, writes tensor
@@ -91,11 +90,7 @@ final class PickleOutput extends OutputStream {
             entries.add(entry(t, position(), 0, 0, ChecksumTrailer.RAW, path));
             return;
         }
-        INDArray arr = t.nd();
-        INDArray c = arr.isView() || arr.ordering() != 'c' || arr.offset() != 0 ? arr.dup('c') : arr;
-        ByteBuffer data = c.data().asNio();
-        data.clear();
-        data.limit(Math.toIntExact(n));
+        ByteBuffer data = ArrayBytes.nativeBytes(t, n);
         if (n <= SMALL) {
             byte[] b = new byte[(int) n];
             data.get(b);
