@@ -104,7 +104,8 @@ public final class SaveOptions {
          * Whether a pickle ({@code .pkl}) gets a checksum trailer after its STOP opcode (default true): a CRC32C of
          * each tensor's data and of the whole pickle, checked by {@code Mge.load}, so that a corrupted or truncated
          * file is refused instead of loading wrong numbers. Python's {@code pickle.load}, numpy and MegEngine ignore
-         * the trailer. Turn it off only to get byte-for-byte what Python's {@code pickle.dump} would write.
+         * the trailer. Turn it off only to get byte-for-byte what Python's {@code pickle.dump} would write. The byte
+         * layout is in README.md ("{@code .pkl} checksums") and on {@code org.mge4j.serialization.pickle.ChecksumTrailer}.
          */
         public Builder checksums(boolean checksums) {
             this.checksums = checksums;
