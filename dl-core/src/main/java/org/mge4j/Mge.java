@@ -44,7 +44,8 @@ public final class Mge {
      * Saves an object graph (a state dict, an optimizer state dict, a checkpoint map; maps, lists, tuples, strings,
      * numbers, booleans, null and tensors) to {@code path}, like {@code megengine.save}. The extension picks the
      * format ({@code .pkl}, and any unknown extension, is a Python pickle of protocol 4 that Python with numpy
-     * reads). The write is crash-safe: a reader sees the old file or the new one.
+     * reads). The write is crash-safe: a reader sees the old file or the new one. A pickle ends with a CRC32C
+     * trailer that {@link #load} verifies (Python ignores it; see {@code SaveOptions.Builder.checksums}).
      *
      * <p>A whole {@link org.mge4j.module.Module} can be saved too ({@code Mge.save(model, "model.pkl")}, the guide's
      * "not recommended" way): the file names the model's class and holds the train/eval mode of every submodule and

@@ -98,8 +98,16 @@ public final class Harness {
         System.out.println();
         System.out.println(report.consoleTable());
         Path out = h.benchDir.resolve("RESULTS.md");
-        Files.writeString(out, report.markdown());
+        Files.writeString(out, report.markdown() + keptSection(out));
         System.out.println("wrote " + out.toAbsolutePath().normalize());
+    }
+
+    /** The save/load section another benchmark (SaveLoadBench) wrote into RESULTS.md, kept as it is. */
+    static String keptSection(Path results) throws IOException {
+        String text = Files.exists(results) ? Files.readString(results) : "";
+        int b = text.indexOf("<!-- saveload:begin -->");
+        int e = text.indexOf("<!-- saveload:end -->");
+        return b >= 0 && e > b ? "\n" + text.substring(b, e + "<!-- saveload:end -->".length()) + "\n" : "";
     }
 
     void measure() {

@@ -28,12 +28,32 @@ public final class AtomicFiles {
         void write(OutputStream out) throws IOException;
     }
 
+    /** Something that writes the whole file content to a file channel (for writes straight from native memory). */
+    @FunctionalInterface
+    public interface ChannelWriter {
+        /** Writes everything to {@code channel}, from its position 0. */
+        void write(FileChannel channel) throws IOException;
+    }
+
     /**
      * Writes {@code path} atomically with what {@code writer} produces.
      *
      * @throws SerializationException when the folder is missing or the write fails; the target is then unchanged
      */
     public static void write(Path path, Writer writer) {
+        writeChannel(path, ch -> {
+            OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+            writer.write(os);
+            os.flush();
+        });
+    }
+
+    /**
+     * Writes {@code path} atomically with what {@code writer} writes to the temporary file's channel.
+     *
+     * @throws SerializationException when the folder is missing or the write fails; the target is then unchanged
+     */
+    public static void writeChannel(Path path, ChannelWriter writer) {
         Path target = path.toAbsolutePath();
         Path dir = target.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
@@ -43,9 +63,7 @@ public final class AtomicFiles {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-                writer.write(os);
-                os.flush();
+                writer.write(ch);
                 ch.force(true);
             }
             try {
@@ -65,7 +83,27 @@ public final class AtomicFiles {
         }
     }
 
-    private static void fsyncDirectory(Path dir) {
+    /**
+     * True when {@code name} is the name of a temporary file this class makes for {@code target} (a file name):
+     * {@code TARGET.tmp-PID-HEX}. Such a file outlives its writer only when that process was killed mid-write.
+     */
+    public static boolean isTempFileOf(String name, String target) {
+        return name.startsWith(target + ".tmp-") && name.substring(target.length() + 5).matches("\\d+-[0-9a-f]+");
+    }
+
+    /** The id of the process that made the temporary file {@code name} (see {@link #isTempFileOf}), or -1. */
+    public static long writerPid(String name) {
+        int tmp = name.lastIndexOf(".tmp-");
+        int dash = tmp < 0 ? -1 : name.indexOf('-', tmp + 5);
+        try {
+            return dash < 0 ? -1 : Long.parseLong(name.substring(tmp + 5, dash));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Makes {@code dir}'s entries (a rename, a deletion) durable; a no-op where folders cannot be opened (Windows). */
+    public static void fsyncDirectory(Path dir) {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
         } catch (IOException e) {

@@ -35,6 +35,7 @@ public final class LoadOptions {
     private final int maxMemo;
     private final int maxStack;
     private final boolean inertGlobals;
+    private final boolean requireChecksums;
 
     private LoadOptions(Builder b) {
         this.format = b.format;
@@ -47,6 +48,7 @@ public final class LoadOptions {
         this.maxMemo = b.maxMemo;
         this.maxStack = b.maxStack;
         this.inertGlobals = b.inertGlobals;
+        this.requireChecksums = b.requireChecksums;
     }
 
     /** The safe defaults. */
@@ -57,6 +59,23 @@ public final class LoadOptions {
     /** A builder starting from the defaults. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.format = format;
+        b.trusted.addAll(trusted);
+        b.trustedClasses.putAll(trustedClasses);
+        b.modelsAsStateDicts = modelsAsStateDicts;
+        b.mapLocation = mapLocation;
+        b.codec = codec;
+        b.maxDepth = maxDepth;
+        b.maxMemo = maxMemo;
+        b.maxStack = maxStack;
+        b.inertGlobals = inertGlobals;
+        b.requireChecksums = requireChecksums;
+        return b;
     }
 
     /** The format asked for, or null to detect it from the extension and the first bytes. */
@@ -126,6 +145,11 @@ public final class LoadOptions {
         return inertGlobals;
     }
 
+    /** True when a pickle without a checksum trailer is refused (see {@link Builder#requireChecksums(boolean)}). */
+    public boolean requireChecksums() {
+        return requireChecksums;
+    }
+
     /** Builds {@link LoadOptions}. */
     public static final class Builder {
         private Format format;
@@ -138,6 +162,7 @@ public final class LoadOptions {
         private int maxMemo = DEFAULT_MAX_MEMO;
         private int maxStack = DEFAULT_MAX_STACK;
         private boolean inertGlobals;
+        private boolean requireChecksums;
 
         private Builder() {
         }
@@ -248,6 +273,16 @@ public final class LoadOptions {
          */
         public Builder inertGlobals(boolean inert) {
             this.inertGlobals = inert;
+            return this;
+        }
+
+        /**
+         * Refuses a pickle that has no checksum trailer (default false: pickles from Python have none and load
+         * unchecked). A trailer, when there is one, is always verified. With this on, a file cut right after its
+         * pickle, which would otherwise load, is reported as truncated; {@code CheckpointManager} turns it on.
+         */
+        public Builder requireChecksums(boolean require) {
+            this.requireChecksums = require;
             return this;
         }
 

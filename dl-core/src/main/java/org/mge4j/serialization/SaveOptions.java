@@ -2,7 +2,8 @@ package org.mge4j.serialization;
 
 /**
  * How {@code Mge.save} writes: the format (else the extension decides), the pickle protocol (2 to 5, default 4
- * as in MegEngine) and an optional {@link Codec}. Immutable; build with {@link #builder()}.
+ * as in MegEngine), whether a pickle gets a checksum trailer (default yes) and an optional {@link Codec}.
+ * Immutable; build with {@link #builder()}.
  *
  * <pre>{@code Mge.save(model.stateDict(), "net.pkl", SaveOptions.builder().pickleProtocol(2).build());}</pre>
  */
@@ -14,14 +15,16 @@ public final class SaveOptions {
     private final Format format;
     private final int pickleProtocol;
     private final Codec codec;
+    private final boolean checksums;
 
     private SaveOptions(Builder b) {
         this.format = b.format;
         this.pickleProtocol = b.pickleProtocol;
         this.codec = b.codec;
+        this.checksums = b.checksums;
     }
 
-    /** The defaults: format by extension, pickle protocol 4. */
+    /** The defaults: format by extension, pickle protocol 4, checksums on. */
     public static SaveOptions defaults() {
         return DEFAULTS;
     }
@@ -37,6 +40,7 @@ public final class SaveOptions {
         b.format = format;
         b.pickleProtocol = pickleProtocol;
         b.codec = codec;
+        b.checksums = checksums;
         return b;
     }
 
@@ -55,11 +59,17 @@ public final class SaveOptions {
         return codec;
     }
 
+    /** True when a pickle gets a checksum trailer (see {@link Builder#checksums(boolean)}). */
+    public boolean checksums() {
+        return checksums;
+    }
+
     /** Builds {@link SaveOptions}. */
     public static final class Builder {
         private Format format;
         private int pickleProtocol = DEFAULT_PROTOCOL;
         private Codec codec;
+        private boolean checksums = true;
 
         private Builder() {
         }
@@ -87,6 +97,18 @@ public final class SaveOptions {
         /** Writes with this codec instead of the built-in formats (MegEngine's {@code pickle_module}). */
         public Builder codec(Codec codec) {
             this.codec = codec;
+            return this;
+        }
+
+        /**
+         * Whether a pickle ({@code .pkl}) gets a checksum trailer after its STOP opcode (default true): a CRC32C of
+         * each tensor's data and of the whole pickle, checked by {@code Mge.load}, so that a corrupted or truncated
+         * file is refused instead of loading wrong numbers. Python's {@code pickle.load}, numpy and MegEngine ignore
+         * the trailer. Turn it off only to get byte-for-byte what Python's {@code pickle.dump} would write. The byte
+         * layout is in README.md ("{@code .pkl} checksums") and on {@code org.mge4j.serialization.pickle.ChecksumTrailer}.
+         */
+        public Builder checksums(boolean checksums) {
+            this.checksums = checksums;
             return this;
         }
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.mge4j.serialization.pickle.PickleFile;
 
 /**
  * What {@code Mge.save} and {@code Mge.load} do: pick the format (options, then extension, then the first bytes),
@@ -22,7 +23,11 @@ public final class Serializer {
     /** Saves {@code obj} to {@code path} in the format the options or the extension name, atomically. */
     public static void save(Object obj, Path path, SaveOptions options) {
         Codec codec = codec(options.codec(), options.format() != null ? options.format() : Format.ofPath(path));
-        AtomicFiles.write(path, out -> codec.write(obj, out, options));
+        if (codec == PickleCodec.INSTANCE) {
+            AtomicFiles.writeChannel(path, ch -> PickleCodec.INSTANCE.write(obj, ch, options));
+        } else {
+            AtomicFiles.write(path, out -> codec.write(obj, out, options));
+        }
     }
 
     /** Saves {@code obj} to a stream (pickle unless the options say otherwise); the stream is not closed. */
@@ -38,6 +43,10 @@ public final class Serializer {
 
     /** Loads the object in {@code path}. */
     public static Object load(Path path, LoadOptions options) {
+        if (options.codec() == null && (options.format() == Format.PICKLE
+                || (options.format() == null && Format.ofPath(path) == Format.PICKLE && startsLikePickle(path)))) {
+            return PickleFile.read(path, options); // verifies the checksum trailer; large tensors are read without copies
+        }
         byte[] data;
         try {
             long size = Files.size(path);
@@ -79,7 +88,16 @@ public final class Serializer {
             return options.codec().read(data, options);
         }
         Format f = options.format() != null ? options.format() : sniff(data, what);
-        return codec(null, f).read(data, options);
+        return f == Format.PICKLE ? PickleFile.read(data, options, what) : codec(null, f).read(data, options);
+    }
+
+    /** True when the file starts as a pickle of protocol 2 to 5 does; false when it cannot be read (the caller says why). */
+    private static boolean startsLikePickle(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            return isPickle(in.readNBytes(2));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean isPickle(byte[] d) {

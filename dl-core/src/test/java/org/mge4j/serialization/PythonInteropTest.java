@@ -25,8 +25,9 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
  * Real Python at test time, numpy 2.x and numpy 1.24: Python pickles a checkpoint at protocols 2-5, Java loads it
- * and checks every tensor's bytes against Python's SHA-256, saves it again at the same protocol, and Python loads
- * Java's file (warnings as errors) and must see exactly what it wrote.
+ * and checks every tensor's bytes against Python's SHA-256, saves it again at the same protocol (with mge4j's
+ * checksum trailer after the pickle), and Python loads Java's file (warnings as errors) with {@code pickle.load},
+ * {@code pickle.loads} and {@code numpy.load} and must see exactly what it wrote, the trailer skipped.
  */
 class PythonInteropTest {
     @TempDir
@@ -60,8 +61,14 @@ class PythonInteropTest {
             Mge.save(loaded, dir.resolve("java_p" + p + ".pkl"), SaveOptions.builder().pickleProtocol(p).build());
         }
         JsonNode back = json.readTree(py.python(dir, script.toString(), "read", dir.toString()));
-        assertEquals(4, back.size());
+        assertEquals(5, back.size());
         for (int p = 2; p <= 5; p++) {
+            long trailer = back.get("__bytes_after_stop__").get("java_p" + p + ".pkl").asLong();
+            byte[] file = Files.readAllBytes(dir.resolve("java_p" + p + ".pkl"));
+            assertTrue(trailer > 20, "Python stopped " + trailer + " bytes before the end: the checksum trailer");
+            assertEquals("MGE4JEND", new String(file, file.length - 8, 8, java.nio.charset.StandardCharsets.US_ASCII));
+            assertEquals(trailer, java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(file.length - 20),
+                    "Python's pickle ends where the trailer starts");
             JsonNode m = back.get("java_p" + p + ".pkl");
             assertEquals("dict", m.get("__type__").get("value").asText());
             for (var it = pyManifest.fields(); it.hasNext(); ) {

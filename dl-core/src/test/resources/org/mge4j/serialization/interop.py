@@ -1,5 +1,6 @@
 """Python side of PythonInteropTest. `write DIR` pickles arrays at protocols 2-5 plus a manifest of their bytes;
-`read DIR` loads every *.pkl Java wrote (with warnings as errors) and prints the same manifest as JSON."""
+`read DIR` loads every *.pkl Java wrote (with warnings as errors; pickle.load, pickle.loads and numpy.load must agree)
+and prints the same manifest as JSON, plus how many bytes of each file follow the pickle (Java's checksum trailer)."""
 import collections, hashlib, json, os, pickle, sys, warnings
 import numpy as np
 
@@ -36,6 +37,10 @@ def sample():
     sd["scalar"] = np.array(2.5, dtype="f8")
     sd["empty"] = np.zeros((0, 3), dtype="f4")
     sd["transposed"] = rng.standard_normal((2, 3, 4)).astype("f4").transpose(2, 0, 1)
+    # over 64 KiB: Java reads these straight from the file into the tensor
+    sd["large"] = rng.standard_normal((256, 300)).astype("f4")
+    sd["large_big_endian"] = rng.standard_normal((100, 100)).astype(">f8")
+    sd["large_fortran"] = np.asfortranarray(rng.standard_normal((128, 130)).astype("f4"))
     return {"epoch": 5, "loss": 0.125, "model_state_dict": sd,
             "optimizer_state_dict": {"param_groups": [{"lr": 0.01, "betas": (0.9, 0.999), "params": [0, 1]}],
                                      "state": {0: {"step": np.array(1.0, dtype="f4")}}}}
@@ -53,12 +58,22 @@ if __name__ == "__main__":
         with open(os.path.join(d, "py_manifest.json"), "w") as f:
             json.dump(m, f)
     else:
-        result = {}
+        result, trailers = {}, {}
         for name in sorted(os.listdir(d)):
             if name.startswith("java_") and name.endswith(".pkl"):
-                with open(os.path.join(d, name), "rb") as f:
+                path = os.path.join(d, name)
+                with open(path, "rb") as f:
                     obj = pickle.load(f)
+                    after_stop = os.path.getsize(path) - f.tell()  # the checksum trailer Python skips
+                    f.seek(0)
+                    whole = f.read()
                 m = {"__type__": {"value": type(obj).__name__}}
                 walk("", obj, m)
+                for other in (pickle.loads(whole), np.load(path, allow_pickle=True)):
+                    again = {"__type__": {"value": type(other).__name__}}
+                    walk("", other, again)
+                    assert again == m, f"{name}: pickle.loads / numpy.load disagree with pickle.load"
                 result[name] = m
+                trailers[name] = after_stop
+        result["__bytes_after_stop__"] = trailers
         print(json.dumps(result))

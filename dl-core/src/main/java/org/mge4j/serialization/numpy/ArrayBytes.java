@@ -6,6 +6,7 @@ import org.mge4j.DType;
 import org.mge4j.Tensor;
 import org.mge4j.serialization.SerializationException;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -84,12 +85,24 @@ public final class ArrayBytes {
         if (n == 0) {
             return out;
         }
-        INDArray c = arr.isView() || arr.ordering() != 'c' || arr.offset() != 0 ? arr.dup('c') : arr;
-        ByteBuffer src = c.data().asNio().order(ByteOrder.nativeOrder());
-        src.clear();
-        src.limit((int) n);
+        ByteBuffer src = nativeBytes(t, n);
         copySwapped(src, ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN), item, (int) n);
         return out;
+    }
+
+    /**
+     * The {@code n} bytes of the tensor's items in C order, in machine byte order, as a buffer over its native
+     * memory (position 0, limit {@code n}); a copy is made only when the items are not laid out that way.
+     */
+    public static ByteBuffer nativeBytes(Tensor t, long n) {
+        INDArray arr = t.nd();
+        // a reshape is a "view" to ND4J, but its items are contiguous: only other strides need the copy
+        boolean cContiguous = arr.ordering() == 'c' && Shape.hasDefaultStridesForShape(arr)
+                && arr.data().length() >= arr.offset() + arr.length();
+        INDArray c = cContiguous ? arr : arr.dup('c');
+        int start = Math.toIntExact(c.offset() * t.dtype().itemSize());
+        ByteBuffer all = c.data().asNio();
+        return all.order(ByteOrder.nativeOrder()).clear().position(start).limit(Math.toIntExact(start + n)).slice().order(ByteOrder.nativeOrder());
     }
 
     private static void copySwapped(ByteBuffer src, ByteBuffer dst, int item, int length) {

@@ -32,10 +32,12 @@ public final class NpzFormat {
      */
     public static Map<String, Tensor> read(byte[] data, String what) {
         Map<String, Tensor> out = new LinkedHashMap<>();
+        String entry = null;
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(data))) {
             ZipEntry e;
             while ((e = zip.getNextEntry()) != null) {
                 String name = e.getName();
+                entry = name;
                 if (!name.endsWith(".npy") || e.isDirectory()) {
                     throw new SerializationException(what + ": .npz entry '" + name + "' is not an .npy array; an .npz holds only NAME.npy entries");
                 }
@@ -51,6 +53,10 @@ public final class NpzFormat {
         } catch (IOException | RuntimeException ex) {
             if (ex instanceof SerializationException se) {
                 throw se;
+            }
+            if (entry != null && String.valueOf(ex.getMessage()).contains("invalid entry CRC")) {
+                throw new SerializationException(what + ": .npz entry '" + entry + "' fails its CRC-32 check (corrupt file: "
+                        + ex.getMessage() + ")", ex);
             }
             throw new SerializationException(what + " is not a valid .npz zip: " + ex.getMessage(), ex);
         }

@@ -64,6 +64,10 @@ final class Builds {
         }
         long[] shape = u.shape(dims);
         Object data = t.get(i + 3);
+        if (data instanceof PreloadedArray p) { // data PickleFile read straight into a tensor
+            a.value = p.take(d.dtype, shape, fortran ? 'F' : 'C');
+            return;
+        }
         byte[] raw;
         if (data instanceof byte[] b) {
             raw = b;

@@ -39,6 +39,8 @@ public final class Pickler {
     private final HashMap<String, Integer> globals = new HashMap<>();
     private int memoSize;
     private final byte[] scratch = new byte[9];
+    /** Map keys and list/tuple indices from the root to the value being written: names tensors in checksum trailers. */
+    private final ArrayList<Object> path = new ArrayList<>();
 
     /** For the data.pkl of torch.save: a tensor's persistent storage id; null for plain pickles. */
     java.util.function.Function<Tensor, List<Object>> storages;
@@ -205,10 +207,58 @@ public final class Pickler {
         op(TUPLE);
         saveDtype(dt);
         op(NEWFALSE);
-        saveBytes(ArrayBytes.toBytes(t));
+        saveArrayData(t);
         op(TUPLE);
         op(BUILD);
         put(t);
+    }
+
+    /**
+     * A tensor's data as bytes, the same opcodes as {@link #saveBytes}; written to a {@link PickleOutput}, they go
+     * straight from the tensor's memory and get a checksum entry.
+     */
+    private void saveArrayData(Tensor t) throws IOException {
+        if (!(out instanceof PickleOutput po)) {
+            saveBytes(ArrayBytes.toBytes(t));
+            return;
+        }
+        if (protocol < 3) {
+            byte[] b = ArrayBytes.toBytes(t);
+            if (b.length == 0) {
+                saveBytes(b);
+                po.writeArrayBytes(b, ChecksumTrailer.LATIN1_TEXT, t, keyPath());
+                return;
+            }
+            global("_codecs", "encode");
+            byte[] text = new String(b, StandardCharsets.ISO_8859_1).getBytes(StandardCharsets.UTF_8);
+            op(BINUNICODE);
+            le4(text.length);
+            po.writeArrayBytes(text, ChecksumTrailer.LATIN1_TEXT, t, keyPath());
+            saveString("latin1");
+            op(TUPLE2);
+            op(REDUCE);
+            return;
+        }
+        long n = ArrayBytes.byteSize(t.shape(), t.dtype().itemSize());
+        if (n > Integer.MAX_VALUE - 16) {
+            throw new SerializationException("tensor of shape " + java.util.Arrays.toString(t.shape()) + " is over 2 GB; save it in a .safetensors file");
+        }
+        if (n < 256) {
+            op(SHORT_BINBYTES);
+            op((int) n);
+        } else {
+            op(BINBYTES);
+            le4((int) n);
+        }
+        po.writeArray(t, n, keyPath());
+    }
+
+    private String keyPath() {
+        StringBuilder b = new StringBuilder();
+        for (Object k : path) {
+            b.append(b.length() == 0 ? "" : ".").append(k);
+        }
+        return b.toString();
     }
 
     private void saveDtype(DType dt) throws IOException {
@@ -271,7 +321,9 @@ public final class Pickler {
             }
             for (Map.Entry<?, ?> e : batch) {
                 save(e.getKey(), depth + 1, null);
+                path.add(e.getKey());
                 save(e.getValue(), depth + 1, e.getKey() instanceof String k ? k : null);
+                path.remove(path.size() - 1);
             }
             op(batch.size() > 1 ? SETITEMS : SETITEM);
         }
@@ -286,7 +338,9 @@ public final class Pickler {
                 op(MARK);
             }
             for (int i = start; i < start + n; i++) {
+                path.add(i);
                 save(l.get(i), depth + 1, null);
+                path.remove(path.size() - 1);
             }
             op(n > 1 ? APPENDS : APPEND);
         }
@@ -300,8 +354,10 @@ public final class Pickler {
         if (items.size() > 3) {
             op(MARK);
         }
-        for (Object o : items) {
-            save(o, depth + 1, null);
+        for (int i = 0; i < items.size(); i++) {
+            path.add(i);
+            save(items.get(i), depth + 1, null);
+            path.remove(path.size() - 1);
         }
         op(items.size() == 1 ? TUPLE1 : items.size() == 2 ? TUPLE2 : items.size() == 3 ? TUPLE3 : TUPLE);
     }
