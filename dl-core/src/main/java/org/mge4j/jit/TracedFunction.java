@@ -117,7 +117,11 @@ public final class TracedFunction<R> {
         }
         Outputs form = Outputs.of(result);
         for (Tensor t : form.tensors(result)) {
-            rec.graph.outputs.add(rec.outputVar(t));
+            Graph.Var v = rec.outputVar(t);
+            if (t.name() != null) {
+                v.name = t.name();   // named after the op ran: x.mul(2).name("o_x")
+            }
+            rec.graph.outputs.add(v);
         }
         boolean pure = !rec.readsData && !rec.runsBackward && !rec.excludes;
         if (options.symbolic() && pure) {
