@@ -68,7 +68,9 @@ final class OnnxExporter {
                 emit("Identity", List.of(names.get(v)), out, new Proto[0]);
                 want = out;
             }
-            graph.message(12, valueInfo(want, v.isConst() ? v.constValue().dataType() : v.dtype, null, false));
+            // the traced shape, the first axis symbolic as for the inputs (onnx.checker's full check wants a shape)
+            graph.message(12, v.isConst() ? valueInfo(want, v.constValue().dataType(), v.constValue().shape(), false)
+                    : valueInfo(want, v.dtype, v.shape, v.shape.length > 0));
         }
         graph.string(2, "mge4j");
         Proto model = new Proto().varint(1, IR_VERSION).string(2, "mge4j").string(3, "0.1")
