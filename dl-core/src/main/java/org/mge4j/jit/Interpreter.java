@@ -24,6 +24,7 @@ final class Interpreter {
     private final int[] outputSlot;
     private final int[] resultSlots;
     private final int size;
+    private CompiledPlan plan;
 
     Interpreter(Graph graph) {
         this.graph = graph;
@@ -64,14 +65,40 @@ final class Interpreter {
         return s;
     }
 
-    /** The graph's outputs for {@code inputs} (in the graph's input order). */
-    INDArray[] run(INDArray[] inputs) {
+    /**
+     * The graph's outputs for {@code inputs} (in the graph's input order). The first call with new input shapes runs
+     * op by op and prepares a {@link CompiledPlan} for those shapes, which later calls with the same shapes use.
+     * One call at a time: prepared ops reuse their memory.
+     */
+    synchronized INDArray[] run(INDArray[] inputs) {
         INDArray[] values = new INDArray[size];
         System.arraycopy(inputs, 0, values, 0, inputs.length);
         int k = inputs.length;
         for (Graph.Var c : graph.consts) {
             values[k++] = c.constValue();
         }
+        if (plan != null && plan.fits(inputs)) {
+            plan.run(values);
+            INDArray[] out = new INDArray[resultSlots.length];
+            for (int i = 0; i < out.length; i++) {
+                INDArray v = values[resultSlots[i]];
+                out[i] = plan.reuses(resultSlots[i]) ? v.dup() : v;
+            }
+            return out;
+        }
+        runEachOp(values);
+        if (graph.nodes.stream().noneMatch(n -> n.kind == OpKind.BATCH_NORM && n.boolAttr("training") || n.kind == OpKind.DROPOUT)) {
+            // ops with effects or randomness would run twice while the plan is checked: those graphs stay op by op
+            plan = CompiledPlan.build(graph.nodes, inputSlots, outputSlot, values.clone(), inputs.length);
+        }
+        INDArray[] out = new INDArray[resultSlots.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values[resultSlots[i]];
+        }
+        return out;
+    }
+
+    private void runEachOp(INDArray[] values) {
         List<Graph.Node> nodes = graph.nodes;
         for (int i = 0; i < nodes.size(); i++) {
             Graph.Node node = nodes.get(i);
@@ -82,11 +109,6 @@ final class Interpreter {
             }
             values[outputSlot[i]] = exec(node, args);
         }
-        INDArray[] out = new INDArray[resultSlots.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values[resultSlots[i]];
-        }
-        return out;
     }
 
     /** One op on arrays. */

@@ -41,9 +41,7 @@ final class OnnxExporter {
             graph.message(11, valueInfo(names.get(v), v.dtype, v.shape, true));
         }
         for (Graph.Var c : g.consts) {
-            String name = unique(c.name == null ? "const" : c.name);
-            names.put(c, name);
-            graph.message(5, tensor(name, c.constValue()));
+            names.put(c, unique(c.name == null ? "const" : c.name));   // written when an op reads it as it is
         }
         // an op whose result is an output writes it under the output's name
         Set<Graph.Var> named = new HashSet<>();
@@ -69,6 +67,9 @@ final class OnnxExporter {
                 want = out;
             }
             // the traced shape, the first axis symbolic as for the inputs (onnx.checker's full check wants a shape)
+            if (v.isConst()) {
+                initializer(v);
+            }
             graph.message(12, v.isConst() ? valueInfo(want, v.constValue().dataType(), v.constValue().shape(), false)
                     : valueInfo(want, v.dtype, v.shape, v.shape.length > 0));
         }
@@ -82,6 +83,13 @@ final class OnnxExporter {
         List<String> in = new ArrayList<>();
         for (Graph.Var v : n.inputs) {
             in.add(names.get(v));
+        }
+        boolean flatBias = n.kind == OpKind.CONV2D || n.kind == OpKind.LINEAR || n.kind == OpKind.BATCH_NORM;
+        for (int i = 0; i < n.inputs.length; i++) {
+            // conv and linear biases and batch_norm statistics are written flattened by flatConst
+            if (n.inputs[i].isConst() && !(flatBias && i >= (n.kind == OpKind.BATCH_NORM ? 1 : 2))) {
+                initializer(n.inputs[i]);
+            }
         }
         String out = names.get(n.output);
         switch (n.kind) {
@@ -202,13 +210,26 @@ final class OnnxExporter {
         return axes.length == 0 ? new Proto[] {keep} : new Proto[] {keep, ints("axes", axes)};
     }
 
-    private static MgeFileException refuse(Graph.Node n, String what) {
-        return new MgeFileException("cannot export op '" + n.kind.opName + "' to ONNX: " + what + " has no ONNX form in mge4j yet; dump to .mge instead");
+    private static IllegalStateException refuse(Graph.Node n, String what) {
+        return new IllegalStateException("cannot export op '" + n.kind.opName + "' to ONNX: " + what + " has no ONNX form in mge4j yet; dump to .mge instead");
     }
 
     private String flatConst(Graph.Var c) {
         INDArray v = c.constValue();
-        return v.rank() == 1 ? names.get(c) : addConst(names.get(c) + "_flat", v.reshape(v.length()));
+        if (v.rank() == 1) {
+            initializer(c);
+            return names.get(c);
+        }
+        return addConst(names.get(c) + "_flat", v.reshape(v.length()));
+    }
+
+    private final Set<Graph.Var> written = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+
+    /** Writes a const as an initializer under its name, once. */
+    private void initializer(Graph.Var c) {
+        if (written.add(c)) {
+            graph.message(5, tensor(names.get(c), c.constValue()));
+        }
     }
 
     private String addConst(String base, INDArray value) {

@@ -172,4 +172,26 @@ class DumpTest {
                 .contains("input 'data' must have shape (1, 3)"));
         assertEquals(7, net.run(Tensor.ones(7, 3)).get("RELU").shape(0), "any batch size runs");
     }
+
+    @Test
+    void repeatedRunsOnPreparedOpsGiveEagersResultsAndNeverOverwriteAnEarlierResult() {
+        Mge.seed(9);
+        ConvBn net = new ConvBn();
+        net.eval();
+        TracedFunction<Tensor> f = Jit.trace((Tensor x) -> net.call(x), CONST);
+        f.call(Tensor.randn(2, 2, 6, 6));
+        f.dump(dir.resolve("plan.mge"), DumpOptions.builder().argNames("data").build());
+        GraphInference g = Jit.load(dir.resolve("plan.mge"));
+        Tensor x1 = Tensor.randn(2, 2, 6, 6);
+        Tensor x2 = Tensor.randn(2, 2, 6, 6);
+        Tensor first = g.run(x1).get("SOFTMAX");
+        float[] firstValues = first.toFloatArray();
+        Tensor second = g.run(x1).get("SOFTMAX");   // the prepared plan for this shape
+        Tensor third = g.run(x2).get("SOFTMAX");
+        assertArrayEquals(firstValues, second.toFloatArray());
+        assertArrayEquals(firstValues, first.toFloatArray(), "a later run must not overwrite an earlier result");
+        assertArrayEquals(net.call(x2).toFloatArray(), third.toFloatArray(), 1e-5f);
+        assertArrayEquals(second.toFloatArray(), g.run(x1).get("SOFTMAX").toFloatArray());
+        assertArrayEquals(net.call(Tensor.ones(3, 2, 6, 6)).toFloatArray(), g.run(Tensor.ones(3, 2, 6, 6)).get("SOFTMAX").toFloatArray(), 1e-5f);
+    }
 }
