@@ -116,7 +116,7 @@ public final class JitBench {
             times.forEach((name, t) -> medians.computeIfAbsent(name, k -> new double[2])[batch == 1 ? 0 : 1] = median(t));
         }
         session.close();
-        String section = report(medians, threads, rounds, String.join(" ", args));
+        String section = report(medians, threads, rounds, String.join(" ", args).replaceAll("--results \\S+ ?", "").trim());
         System.out.print(section);
         if (results != null) {
             write(results, section);
