@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mge4j.Tensor;
 import org.mge4j.autodiff.Autograd;
+import org.mge4j.autodiff.OpAttributes;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -90,7 +91,8 @@ final class Convolution {
         Native.exec("conv2d", b == null ? new INDArray[] {in, wt} : new INDArray[] {in, wt, b}, new INDArray[] {out}, args);
         long[] biasShape = bias == null ? null : bias.shape();
         Tensor[] inputs = bias == null ? new Tensor[] {x, w} : new Tensor[] {x, w, bias};
-        return Autograd.record("conv2d", out, (dy, need) -> {
+        OpAttributes attrs = OpAttributes.create().with("stride", s).with("padding", p).with("dilation", d);
+        return Autograd.record("conv2d", attrs, out, (dy, need) -> {
             INDArray g = Native.contiguous(dy);
             INDArray[] grads = new INDArray[inputs.length];
             if (need[0]) {
