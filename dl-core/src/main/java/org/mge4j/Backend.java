@@ -121,7 +121,7 @@ public final class Backend {
                 throw new IllegalStateException("a test op on the GPU gave " + probe + " instead of 5.0");
             }
         } catch (Throwable t) {
-            throw new BackendUnavailableException(cudaUnavailable(describeCudaFailure(t)));
+            throw new BackendUnavailableException(cudaUnavailable(describeCudaFailure(t, captured.toString(StandardCharsets.UTF_8))));
         } finally {
             System.setErr(err);
         }
@@ -136,15 +136,28 @@ public final class Backend {
                 + " machine: " + what + ". " + USE_CPU;
     }
 
-    /** One line for an exception from ND4J's CUDA start: the deepest cause's message, with advice for known ones. */
-    static String describeCudaFailure(Throwable t) {
+    /**
+     * One line for an exception from ND4J's CUDA start: the deepest cause's message, with advice for known ones.
+     * When ND4J only says it found no backend, the first error it printed while trying ({@code printed}) is the
+     * reason, so that line is used.
+     */
+    static String describeCudaFailure(Throwable t, String printed) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().strip();
+        String rootName = root.getClass().getSimpleName();
+        String msg = root.getMessage() == null ? rootName : root.getMessage().strip();
         int nl = msg.indexOf('\n');
         msg = nl < 0 ? msg : msg.substring(0, nl);
+        if (rootName.equals("NoAvailableBackendException") && printed != null) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^(?:[\\w.$]+\\.)?(\\w+(?:Error|Exception)): (.+)$").matcher(printed);
+            if (m.find()) {
+                root = t;
+                rootName = m.group(1);
+                msg = m.group(2).strip();
+            }
+        }
         String lower = msg.toLowerCase(Locale.ROOT);
         if (lower.contains("no kernel image") || lower.contains("nokernelimage")) {
             return "ND4J's CUDA 11.6 build has GPU code for compute capabilities 3.7 to 8.6 only (no PTX), and this GPU"
@@ -154,7 +167,7 @@ public final class Backend {
                 || lower.contains("no cuda-capable device")) {
             return "no usable NVIDIA GPU (" + msg + ")";
         }
-        return "ND4J's CUDA backend failed to start (" + root.getClass().getSimpleName() + ": " + msg + ")";
+        return "ND4J's CUDA backend failed to start (" + rootName + ": " + msg + ")";
     }
 
     private static void applyThreadsFromEnvironment() {

@@ -13,10 +13,15 @@ package org.mge4j;
  */
 public record DeviceInfo(String name, String model, int cores, long memory, long freeMemory, String capability) {
 
-    /** One line: {@code gpu0  NVIDIA H200, compute capability 9.0, 139.8 GiB (139.2 GiB free)}. */
+    /** One line: {@code gpu0  NVIDIA H200, compute capability 9.0, 139.8 GiB memory (139.2 GiB free)}. */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(name).append("  ").append(model);
+        return name + "  " + description();
+    }
+
+    /** The line without the name: {@code NVIDIA H200, compute capability 9.0, 139.8 GiB memory (139.2 GiB free)}. */
+    public String description() {
+        StringBuilder sb = new StringBuilder(model);
         if (name.startsWith("gpu")) {
             sb.append(", compute capability ").append(capability);
         } else {

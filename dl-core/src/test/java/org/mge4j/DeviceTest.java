@@ -129,12 +129,18 @@ class DeviceTest {
                 + " this machine: the NVIDIA driver (libcuda.so.1 was not found). Use the CPU build instead: the"
                 + " \"Java (mge4j)\" kernelspec (install/notebook.sh registers it), or build without -Pcuda.", m);
         String hopper = Backend.describeCudaFailure(new RuntimeException("op failed",
-                new IllegalStateException("cudaErrorNoKernelImageForDevice: no kernel image is available for execution on the device")));
+                new IllegalStateException("cudaErrorNoKernelImageForDevice: no kernel image is available for execution on the device")), "");
         assertTrue(hopper.contains("3.7 to 8.6 only (no PTX)") && hopper.contains("sm_90")
                 && hopper.endsWith("no kernel image is available for execution on the device"), hopper);
         assertEquals("ND4J's CUDA backend failed to start (IllegalStateException: boom)",
-                Backend.describeCudaFailure(new ExceptionInInitializerError(new IllegalStateException("boom\n\tat native"))));
-        assertTrue(Backend.describeCudaFailure(new UnsatisfiedLinkError("libcuda.so.1: cannot open shared object file"))
+                Backend.describeCudaFailure(new ExceptionInInitializerError(new IllegalStateException("boom\n\tat native")), ""));
+        assertTrue(Backend.describeCudaFailure(new UnsatisfiedLinkError("libcuda.so.1: cannot open shared object file"), "")
                 .startsWith("no usable NVIDIA GPU"));
+        // ND4J prints why the CUDA backend failed and then only says it found no backend: the printed reason is used
+        String printed = "java.lang.UnsatisfiedLinkError: /root/.javacpp/cache/libjnicudart.so: /x/libcuda.so.1: file too short\n"
+                + "\tat java.base/jdk.internal.loader.NativeLibraries.load(Native Method)\n";
+        assertEquals("no usable NVIDIA GPU (/root/.javacpp/cache/libjnicudart.so: /x/libcuda.so.1: file too short)",
+                Backend.describeCudaFailure(new RuntimeException(new org.nd4j.linalg.factory.Nd4jBackend.NoAvailableBackendException(
+                        "Please ensure that you have an nd4j backend on your classpath")), printed));
     }
 }
