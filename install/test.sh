@@ -36,4 +36,11 @@ if [[ -x install/test-kernel.sh ]]; then
     install/test-kernel.sh
 fi
 
+if [[ "${MGE4J_SKIP_CUDA_CHECK:-}" == 1 ]]; then
+    echo "== CUDA build check skipped (MGE4J_SKIP_CUDA_CHECK=1)"
+else
+    echo "== CUDA build: mvn -Pcuda resolves and builds, fails cleanly without a GPU, registers its kernelspec"
+    install/cuda-check.sh
+fi
+
 echo "== all tests passed in $(( $(date +%s) - start )) s"
