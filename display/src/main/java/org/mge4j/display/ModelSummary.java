@@ -271,18 +271,13 @@ public final class ModelSummary implements Renderable {
             StringBuilder sb = new StringBuilder(HtmlStyle.open());
             sb.append(HtmlStyle.header(modelType + " summary", Units.count(totalParams) + " parameters · "
                     + Units.bytes(paramBytes) + " · run in eval mode"));
-            sb.append("<table style=\"border-collapse:collapse\"><thead><tr><th style=\"").append(HtmlStyle.LEFT)
-                    .append("\">layer</th><th style=\"").append(HtmlStyle.LEFT).append("\">type</th><th style=\"")
-                    .append(HtmlStyle.LEFT).append("\">input shape</th><th style=\"").append(HtmlStyle.LEFT)
-                    .append("\">output shape</th><th>params</th></tr></thead><tbody>");
+            sb.append(HtmlStyle.table(4)).append(HtmlStyle.headRow("layer", "type", "input shape", "output shape",
+                    "params")).append("<tbody>");
             for (Row r : rows) {
-                sb.append("<tr><td style=\"").append(HtmlStyle.LEFT).append(';').append(HtmlStyle.MONO)
-                        .append(";padding-left:").append(0.5 + 1.2 * r.depth()).append("em\">")
-                        .append(Html.escape(r.depth() == 0 ? "(model)" : r.name())).append("</td><td style=\"")
-                        .append(HtmlStyle.LEFT).append("\">").append(Html.escape(r.type())).append("</td><td style=\"")
-                        .append(HtmlStyle.LEFT).append("\">").append(Html.escape(r.inputShape()))
-                        .append("</td><td style=\"").append(HtmlStyle.LEFT).append("\">")
-                        .append(Html.escape(r.outputShape())).append("</td><td>")
+                sb.append("<tr><td class=\"mge4j-k\" style=\"padding-left:").append(0.5 + 1.2 * r.depth())
+                        .append("em\">").append(Html.escape(r.depth() == 0 ? "(model)" : r.name())).append("</td><td>")
+                        .append(Html.escape(r.type())).append("</td><td>").append(Html.escape(r.inputShape()))
+                        .append("</td><td>").append(Html.escape(r.outputShape())).append("</td><td>")
                         .append(r.params() == 0 ? "–" : Units.count(r.params())).append("</td></tr>");
             }
             sb.append("</tbody></table><div style=\"").append(HtmlStyle.MUTED).append(";margin-top:4px\">");

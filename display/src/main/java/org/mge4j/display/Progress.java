@@ -304,7 +304,7 @@ public final class Progress<T> implements Iterable<T>, AutoCloseable {
     }
 
     private static String clock(double seconds) {
-        long s = Math.round(seconds);
+        long s = (long) seconds;     // truncated, as tqdm does: 00:02 until three seconds have passed
         return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                 : String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
     }

@@ -174,8 +174,15 @@ public final class RendererRegistry {
         } else if (!bundle.has(MimeBundle.TEXT_PLAIN)) {
             bundle = bundle.toBuilder().text(PlainText.of(value)).build();
         }
-        return mimeTypes.isEmpty() ? bundle
-                : bundle.only(mimeTypes, "a " + (value == null ? "null" : value.getClass().getSimpleName()));
+        if (mimeTypes.isEmpty()) {
+            return bundle;
+        }
+        String what = "a " + (value == null ? "null" : value.getClass().getSimpleName());
+        if (mimeTypes.stream().noneMatch(bundle::has)) {
+            // renderers skip types not asked for: name every type the value has in the message
+            render(value).only(mimeTypes, what);
+        }
+        return bundle.only(mimeTypes, what);
     }
 
     private static MimeBundle tryRenderer(Renderer<Object> r, Object value, RenderContext ctx) {

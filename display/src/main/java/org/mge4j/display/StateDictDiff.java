@@ -214,8 +214,13 @@ public final class StateDictDiff implements Renderable {
         return String.join(", ", parts);
     }
 
-    private static String statusText(Status s) {
-        return s.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    private String statusText(Status s) {
+        return switch (s) {
+            case ONLY_IN_FIRST -> "only in " + firstName;
+            case ONLY_IN_SECOND -> "only in " + secondName;
+            case NOT_TENSORS -> "values differ";
+            default -> s.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        };
     }
 
     /** The summary and one line per key that is not equal. */
@@ -238,8 +243,8 @@ public final class StateDictDiff implements Renderable {
                 case DTYPE_MISMATCH -> sb.append(", ").append(e.first()).append(" vs ").append(e.second())
                         .append(", max |Δ| ").append(Units.number(e.maxAbsDiff()));
                 case SHAPE_MISMATCH, NOT_TENSORS -> sb.append(", ").append(e.first()).append(" vs ").append(e.second());
-                case ONLY_IN_FIRST -> sb.append(" (").append(firstName).append("), ").append(e.first());
-                case ONLY_IN_SECOND -> sb.append(" (").append(secondName).append("), ").append(e.second());
+                case ONLY_IN_FIRST -> sb.append(", ").append(e.first());
+                case ONLY_IN_SECOND -> sb.append(", ").append(e.second());
                 default -> {
                 }
             }
@@ -253,11 +258,8 @@ public final class StateDictDiff implements Renderable {
         if (context.wants(MimeBundle.TEXT_HTML)) {
             StringBuilder sb = new StringBuilder(HtmlStyle.open());
             sb.append(HtmlStyle.header("state dict diff: " + firstName + " vs " + secondName, summary()));
-            sb.append("<table style=\"border-collapse:collapse\"><thead><tr><th style=\"").append(HtmlStyle.LEFT)
-                    .append("\">key</th><th style=\"").append(HtmlStyle.LEFT).append("\">status</th><th style=\"")
-                    .append(HtmlStyle.LEFT).append("\">").append(Html.escape(firstName)).append("</th><th style=\"")
-                    .append(HtmlStyle.LEFT).append("\">").append(Html.escape(secondName))
-                    .append("</th><th>max |Δ|</th></tr></thead><tbody>");
+            sb.append(HtmlStyle.table(4)).append(HtmlStyle.headRow("key", "status", firstName, secondName, "max |Δ|"))
+                    .append("<tbody>");
             int shown = 0;
             for (Entry e : entries) {
                 if (shown++ >= 500) {
@@ -268,11 +270,9 @@ public final class StateDictDiff implements Renderable {
                     case DIFFERENT, DTYPE_MISMATCH -> HtmlStyle.ORANGE;
                     default -> HtmlStyle.RED;
                 };
-                sb.append("<tr><td style=\"").append(HtmlStyle.LEFT).append(';').append(HtmlStyle.MONO).append("\">")
-                        .append(Html.escape(e.key())).append("</td><td style=\"").append(HtmlStyle.LEFT).append("\">")
-                        .append(HtmlStyle.badge(statusText(e.status()), colour)).append("</td><td style=\"")
-                        .append(HtmlStyle.LEFT).append("\">").append(e.first() == null ? "" : Html.escape(e.first()))
-                        .append("</td><td style=\"").append(HtmlStyle.LEFT).append("\">")
+                sb.append("<tr><td class=\"mge4j-k\">").append(Html.escape(e.key())).append("</td><td>")
+                        .append(HtmlStyle.badge(statusText(e.status()), colour)).append("</td><td>")
+                        .append(e.first() == null ? "" : Html.escape(e.first())).append("</td><td>")
                         .append(e.second() == null ? "" : Html.escape(e.second())).append("</td><td>")
                         .append(Double.isNaN(e.maxAbsDiff()) ? "" : Units.number(e.maxAbsDiff())).append("</td></tr>");
             }

@@ -144,7 +144,7 @@ public final class CheckpointRenderer implements Renderer<Object> {
 
         @Override
         public String toString() {
-            return Units.count(tensors) + (tensors == 1 ? " tensor" : " tensors") + " · " + Units.bytes(bytes);
+            return Units.count(tensors, "tensor") + " · " + Units.bytes(bytes);
         }
     }
 
@@ -213,7 +213,7 @@ public final class CheckpointRenderer implements Renderer<Object> {
             if (in != null) {
                 sb.append(in);
             } else if (StateDictRenderer.isStateDict(v)) {
-                sb.append("state dict, ").append(StateDictRenderer.summary((Map<?, ?>) v).replace(" · ", ", "));
+                sb.append(StateDictRenderer.summary((Map<?, ?>) v).replace(" · ", ", "));
                 textTree(v, sb, indent + "  ", depth + 1);
             } else {
                 sb.append(kind(v));
@@ -248,7 +248,7 @@ public final class CheckpointRenderer implements Renderer<Object> {
                 sb.append(keyHtml).append(Html.escape(in));
             } else if (StateDictRenderer.isStateDict(v)) {
                 sb.append("<details").append(depth == 0 ? " open" : "").append("><summary>").append(keyHtml)
-                        .append("<span style=\"").append(HtmlStyle.MUTED).append("\">state dict · ")
+                        .append("<span style=\"").append(HtmlStyle.MUTED).append("\">")
                         .append(Html.escape(StateDictRenderer.summary((Map<?, ?>) v))).append("</span></summary>")
                         .append(StateDictRenderer.html((Map<?, ?>) v, null))
                         .append("</details>");

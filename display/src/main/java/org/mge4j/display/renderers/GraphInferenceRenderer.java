@@ -79,17 +79,14 @@ public final class GraphInferenceRenderer implements Renderer<Object> {
         if (ctx.wants(MimeBundle.TEXT_HTML)) {
             StringBuilder sb = new StringBuilder(HtmlStyle.open())
                     .append(HtmlStyle.header(graph.getClass().getSimpleName(), ops + (ops == 1 ? " op" : " ops")))
-                    .append("<table style=\"border-collapse:collapse\"><tbody>");
+                    .append(HtmlStyle.table(3)).append("<tbody>");
             for (Object in : inputs) {
-                sb.append("<tr><td style=\"").append(HtmlStyle.LEFT).append("\">input</td><td style=\"")
-                        .append(HtmlStyle.LEFT).append(';').append(HtmlStyle.MONO).append("\">")
-                        .append(Html.escape(String.valueOf(in))).append("</td><td style=\"").append(HtmlStyle.LEFT)
-                        .append("\">").append(Html.escape(shape(shapes.get(in)))).append("</td></tr>");
+                sb.append("<tr><td>input</td><td class=\"mge4j-k\">").append(Html.escape(String.valueOf(in)))
+                        .append("</td><td>").append(Html.escape(shape(shapes.get(in)))).append("</td></tr>");
             }
             for (Object out : outputs) {
-                sb.append("<tr><td style=\"").append(HtmlStyle.LEFT).append("\">output</td><td style=\"")
-                        .append(HtmlStyle.LEFT).append(';').append(HtmlStyle.MONO).append("\">")
-                        .append(Html.escape(String.valueOf(out))).append("</td><td></td></tr>");
+                sb.append("<tr><td>output</td><td class=\"mge4j-k\">").append(Html.escape(String.valueOf(out)))
+                        .append("</td><td></td></tr>");
             }
             sb.append("</tbody></table><div style=\"margin-top:4px\">");
             histogram.forEach((k, v) -> sb.append(HtmlStyle.badge(k + " ×" + v)).append(' '));

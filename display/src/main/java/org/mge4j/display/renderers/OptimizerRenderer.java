@@ -32,7 +32,7 @@ public final class OptimizerRenderer implements Renderer<Optimizer> {
     public MimeBundle render(Optimizer opt, RenderContext ctx) {
         Map<String, long[]> state = stateSummary(opt);
         StringBuilder text = new StringBuilder(opt.toString());
-        text.append("\nstate: ").append(state.isEmpty() ? "empty" : "");
+        text.append("\nstate:").append(state.isEmpty() ? " empty" : "");
         state.forEach((k, v) -> text.append("\n    ").append(k).append(": ").append(Units.count(v[0]))
                 .append(v[0] == 1 ? " entry" : " entries").append(v[1] > 0 ? ", " + Units.bytes(v[1]) : ""));
         MimeBundle.Builder b = MimeBundle.builder().text(text.toString());
@@ -54,17 +54,14 @@ public final class OptimizerRenderer implements Renderer<Optimizer> {
         sb.append(HtmlStyle.header(opt.getClass().getSimpleName(), Units.count(groups.size())
                 + (groups.size() == 1 ? " parameter group · " : " parameter groups · ") + Units.count(params)
                 + " parameters"));
-        sb.append("<table style=\"border-collapse:collapse\"><thead><tr><th style=\"").append(HtmlStyle.LEFT)
-                .append("\">group</th><th>params</th><th>elements</th>");
-        for (String k : keys) {
-            sb.append("<th>").append(Html.escape(k)).append("</th>");
-        }
-        sb.append("</tr></thead><tbody>");
+        List<String> head = new java.util.ArrayList<>(List.of("group", "params", "elements"));
+        keys.forEach(head::add);
+        sb.append(HtmlStyle.table(1)).append(HtmlStyle.headRow(head.toArray(String[]::new))).append("<tbody>");
         for (int i = 0; i < groups.size(); i++) {
             ParamGroup g = groups.get(i);
             long numel = g.params().stream().mapToLong(Tensor::size).sum();
-            sb.append("<tr><td style=\"").append(HtmlStyle.LEFT).append("\">").append(i).append("</td><td>")
-                    .append(Units.count(g.params().size())).append("</td><td>").append(Units.count(numel)).append("</td>");
+            sb.append("<tr><td>").append(i).append("</td><td>").append(Units.count(g.params().size()))
+                    .append("</td><td>").append(Units.count(numel)).append("</td>");
             for (String k : keys) {
                 sb.append("<td>").append(g.containsKey(k) ? Html.escape(Units.value(g.get(k))) : "").append("</td>");
             }

@@ -18,7 +18,7 @@ import org.mge4j.display.Renderer;
  * first ones are listed and the totals still count every tensor, so the output stays small.
  */
 public final class StateDictRenderer implements Renderer<Map<?, ?>> {
-    /** The most rows listed; 500 rows of HTML are about 60 kB. */
+    /** The most rows listed; 500 rows of HTML are about 50 kB. */
     public static final int MAX_ROWS = 500;
 
     /** Used by ServiceLoader. */
@@ -69,8 +69,8 @@ public final class StateDictRenderer implements Renderer<Map<?, ?>> {
             bytes += Units.bytes(t);
             dtypes.add(t.dtype().numpyName());
         }
-        return Units.count(map.size()) + (map.size() == 1 ? " tensor" : " tensors") + " · " + Units.count(numel)
-                + " elements · " + Units.bytes(bytes) + " · " + String.join(", ", dtypes);
+        return Units.count(map.size(), "tensor") + " · " + Units.count(numel, "element") + " · "
+                + Units.bytes(bytes) + " · " + String.join(", ", dtypes);
     }
 
     /**
@@ -82,44 +82,39 @@ public final class StateDictRenderer implements Renderer<Map<?, ?>> {
         if (title != null) {
             sb.append(HtmlStyle.header(title, summary(map)));
         }
-        sb.append("<table style=\"border-collapse:collapse\"><thead><tr><th style=\"").append(HtmlStyle.LEFT)
-                .append("\">key</th><th style=\"").append(HtmlStyle.LEFT).append("\">shape</th><th style=\"")
-                .append(HtmlStyle.LEFT).append("\">dtype</th><th>numel</th><th>bytes</th></tr></thead><tbody>");
+        sb.append("<table class=\"mge4j-l3 mge4j-keys\">").append(HtmlStyle.headRow("key", "shape", "dtype", "numel", "bytes"))
+                .append("<tbody>");
         int listed = 0;
         for (Map.Entry<String, List<Map.Entry<?, ?>>> g : groups(map).entrySet()) {
             if (listed >= MAX_ROWS) {
                 break;
             }
-            long gNumel = 0;
             long gBytes = 0;
             for (Map.Entry<?, ?> e : g.getValue()) {
-                gNumel += ((Tensor) e.getValue()).size();
                 gBytes += Units.bytes((Tensor) e.getValue());
             }
-            sb.append("<tr><td colspan=\"5\" style=\"").append(HtmlStyle.LEFT).append(";font-weight:bold\">")
-                    .append(g.getKey().isEmpty() ? "(top level)" : Html.escape(g.getKey()))
-                    .append(" <span style=\"font-weight:normal;").append(HtmlStyle.MUTED).append("\">")
-                    .append(g.getValue().size()).append(g.getValue().size() == 1 ? " tensor · " : " tensors · ")
-                    .append(Units.count(gNumel)).append(" elements · ").append(Units.bytes(gBytes))
+            // keys are shown after their group's prefix: the heading carries it once
+            int cut = g.getKey().isEmpty() ? 0 : g.getKey().length() + 1;
+            sb.append("<tr class=\"mge4j-g\"><td colspan=\"5\">")
+                    .append(g.getKey().isEmpty() ? "(top level)" : Html.escape(g.getKey())).append(" <span>")
+                    .append(Units.count(g.getValue().size(), "tensor")).append(" · ").append(Units.bytes(gBytes))
                     .append("</span></td></tr>");
             for (Map.Entry<?, ?> e : g.getValue()) {
                 if (listed++ >= MAX_ROWS) {
                     break;
                 }
                 Tensor t = (Tensor) e.getValue();
-                sb.append("<tr><td style=\"").append(HtmlStyle.LEFT).append(';').append(HtmlStyle.MONO)
-                        .append("\">").append(Html.escape(String.valueOf(e.getKey()))).append("</td><td style=\"")
-                        .append(HtmlStyle.LEFT).append("\">").append(Units.shape(t.shape())).append("</td><td style=\"")
-                        .append(HtmlStyle.LEFT).append("\">").append(t.dtype().numpyName()).append("</td><td>")
-                        .append(Units.count(t.size())).append("</td><td>").append(Units.bytes(Units.bytes(t)))
-                        .append("</td></tr>");
+                sb.append("<tr><td>").append(Html.escape(String.valueOf(e.getKey()).substring(cut)))
+                        .append("</td><td>").append(Units.shape(t.shape())).append("</td><td>")
+                        .append(t.dtype().numpyName()).append("</td><td>").append(Units.count(t.size()))
+                        .append("</td><td>").append(Units.bytes(Units.bytes(t))).append("</td></tr>");
             }
         }
         sb.append("</tbody>");
         if (map.size() > MAX_ROWS) {
-            sb.append("<tfoot><tr><td colspan=\"5\" style=\"").append(HtmlStyle.LEFT).append(";")
-                    .append(HtmlStyle.MUTED).append("\">… ").append(Units.count(map.size() - MAX_ROWS))
-                    .append(" more tensors not listed; the totals count them</td></tr></tfoot>");
+            sb.append("<tfoot><tr class=\"mge4j-g\"><td colspan=\"5\"><span>… ")
+                    .append(Units.count(map.size() - MAX_ROWS))
+                    .append(" more tensors not listed; the totals count them</span></td></tr></tfoot>");
         }
         return sb.append("</table>").toString();
     }
