@@ -50,6 +50,8 @@ public final class Main {
     }
 
     private static void runKernel(Path connectionFile) throws Exception {
+        // a kernel never opens windows; charts and image grids draw off-screen even when $DISPLAY is set
+        System.setProperty("java.awt.headless", "true");
         KernelServer server = new KernelServer(ConnectionInfo.read(connectionFile));
         server.start(JShellEvaluator.compilerOptionsFrom(System.getenv("MGE4J_COMPILER_OPTS")));
         installSigint(server);
