@@ -41,6 +41,7 @@ final class ChartImages {
         s.setChartTitleVisible(title != null && !title.isEmpty());
         s.setSeriesColors(PALETTE);
         s.setMarkerSize(0);
+        s.setXAxisMaxLabelCount(12);     // XChart otherwise labels nearly every integer step
         s.setAntiAlias(true);
         s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));

@@ -160,7 +160,9 @@ public final class Histogram implements Renderable {
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.StepArea);
         chart.getStyler().setLegendVisible(series.size() > 1);
         chart.getStyler().setYAxisLogarithmic(logY);
+        chart.getStyler().setXAxisDecimalPattern("0.####");
         double[] e = edges();
+        int colour = 0;
         for (String name : series.keySet()) {
             long[] c = counts(name);
             // a step series needs the right edge of the last bin too
@@ -170,7 +172,10 @@ public final class Histogram implements Renderable {
                 xs[i] = e[i];
                 ys[i] = Math.max(logY ? 0.5 : 0, c[Math.min(i, bins - 1)]);
             }
-            chart.addSeries(name, xs, ys);
+            // translucent fills, so overlaid distributions stay visible
+            java.awt.Color line = ChartImages.PALETTE[colour++ % ChartImages.PALETTE.length];
+            chart.addSeries(name, xs, ys).setLineColor(line)
+                    .setFillColor(new java.awt.Color(line.getRed(), line.getGreen(), line.getBlue(), 90));
         }
         return chart;
     }
