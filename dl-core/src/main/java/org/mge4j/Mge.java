@@ -3,7 +3,9 @@ package org.mge4j;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.mge4j.serialization.LoadOptions;
 import org.mge4j.serialization.SaveOptions;
 import org.mge4j.serialization.Serializer;
@@ -112,6 +114,30 @@ public final class Mge {
     /** {@link #load(String)} with options (trusted globals, mapLocation, codec, limits). */
     public static Object load(String path, LoadOptions options) {
         return load(Path.of(path), options);
+    }
+
+    /**
+     * {@link #load(String)} with every tensor on one device, MegEngine's {@code load(f, map_location="cpu0")}:
+     * how a checkpoint saved on a GPU loads on a CPU-only machine.
+     */
+    public static Object load(String path, String mapLocation) {
+        return load(Path.of(path), LoadOptions.builder().mapLocation(mapLocation).build());
+    }
+
+    /**
+     * {@link #load(String)} with saved devices mapped by their first four characters, MegEngine's
+     * {@code map_location={"gpu0": "cpu0"}}; devices not in the map stay where they were saved.
+     */
+    public static Object load(String path, Map<String, String> mapLocation) {
+        return load(Path.of(path), LoadOptions.builder().mapLocation(mapLocation).build());
+    }
+
+    /**
+     * {@link #load(String)} with each saved device name ({@code "gpu0:0"}) mapped by a function, MegEngine's
+     * callable {@code map_location}: {@code Mge.load(path, dev -> dev.startsWith("gpu") ? "cpu0" : dev)}.
+     */
+    public static Object load(String path, UnaryOperator<String> mapLocation) {
+        return load(Path.of(path), LoadOptions.builder().mapLocation(mapLocation).build());
     }
 
     /** {@link #load(String)} from a {@link Path}, with options. */

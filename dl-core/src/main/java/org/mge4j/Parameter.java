@@ -28,6 +28,6 @@ public class Parameter extends Tensor {
 
     /** Wraps an ND4J array as a parameter without copying. */
     public static Parameter wrapParameter(INDArray data) {
-        return new Parameter(data, Device.CPU0);
+        return new Parameter(data, Device.defaultDevice());
     }
 }

@@ -44,12 +44,12 @@ public class Tensor {
 
     /** Creates a tensor from nested Java arrays or a number (see {@link #of(Object)}). */
     public Tensor(Object data) {
-        this(NestedArrays.toNd(data, null), Device.CPU0);
+        this(NestedArrays.toNd(data, null), Device.defaultDevice());
     }
 
     /** Creates a tensor from nested Java arrays or a number, converted to {@code dtype}. */
     public Tensor(Object data, DType dtype) {
-        this(NestedArrays.toNd(data, dtype), Device.CPU0);
+        this(NestedArrays.toNd(data, dtype), Device.defaultDevice());
     }
 
     Tensor(INDArray data, Device device) {
@@ -65,7 +65,7 @@ public class Tensor {
 
     /** Wraps an ND4J array without copying. Ops use this for their results. */
     public static Tensor wrap(INDArray data) {
-        return new Tensor(data, Device.CPU0);
+        return new Tensor(data, Device.defaultDevice());
     }
 
 
@@ -380,7 +380,13 @@ public class Tensor {
         return t;
     }
 
-    /** This tensor on another device ({@code "cpu0"}, {@code "gpu0"}, ...); the same object when it is there already. */
+    /**
+     * This tensor on another device ({@code "cpu0"}, {@code "gpu0"}, {@code "xpux"}, ...): a copy without autodiff
+     * history there, or this same object when it is there already. On the CPU backend {@code cpu0} is the only
+     * device; on CUDA, {@code cpu0} keeps the copy in host memory (ops on it still run on the GPU).
+     *
+     * @throws IllegalArgumentException for an unknown device or one this machine does not have
+     */
     public Tensor to(String device) {
         return to(Device.of(device));
     }
@@ -390,8 +396,23 @@ public class Tensor {
         if (target.equals(device)) {
             return this;
         }
-        Tensor t = new Tensor(nd().dup(), target);
+        Tensor t = new Tensor(Backend.copyTo(nd(), target), target);
+        t.name = name;
         return t;
+    }
+
+    /**
+     * Moves this tensor, and its gradient, to another device in place, keeping its identity (as {@link #reset}
+     * does): what {@code Module.to} uses, so that optimizers and other holders keep their references.
+     */
+    public void moveTo(Device target) {
+        if (!target.equals(device)) {
+            this.data = Backend.copyTo(nd(), target);
+            this.device = target;
+        }
+        if (grad != null) {
+            grad.moveTo(target);
+        }
     }
 
     /** A deep copy with no history. */

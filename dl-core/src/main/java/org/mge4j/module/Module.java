@@ -434,15 +434,25 @@ public abstract class Module {
     // ---------------------------------------------------------------- device
 
     /**
-     * Checks that every tensor of the module is on {@code device} and returns this module. Moving a module between
-     * devices is not supported yet (mge4j runs on the CPU); it says so rather than pretending.
+     * Moves every tensor of this module and its submodules (parameters, buffers such as BatchNorm's running
+     * statistics, and their gradients) to {@code device} ({@code "cpu0"}, {@code "gpu0"}, {@code "xpux"}) in place,
+     * and returns this module. The tensors keep their identity, so an optimizer made before the move keeps
+     * working on them.
+     *
+     * @throws IllegalArgumentException for an unknown device or one this machine does not have (a GPU on the
+     *         CPU backend, for example), before anything is moved
      */
     public Module to(String device) {
-        Device target = Device.of(device);
-        for (Map.Entry<String, Tensor> e : namedTensors().entrySet()) {
-            if (!e.getValue().device().equals(target)) {
-                throw new UnsupportedOperationException("moving module tensors between devices is not supported"
-                        + " yet: `" + e.getKey() + "` is on " + e.getValue().device() + ", asked for " + target);
+        return to(Device.of(device));
+    }
+
+    /** {@link #to(String)} with a parsed device. */
+    public Module to(Device device) {
+        java.util.Objects.requireNonNull(device, "device");
+        java.util.Set<Tensor> moved = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Tensor t : namedTensors().values()) {
+            if (moved.add(t)) {
+                t.moveTo(device);
             }
         }
         return this;

@@ -120,6 +120,30 @@ public final class LoadOptions {
         return mapLocation;
     }
 
+    /**
+     * Where a tensor saved on device {@code saved} ({@code "gpu0:0"}, {@code "xpux:0"}, ...) loads: the saved name
+     * through {@link #mapLocation()}, then parsed as a device of this machine.
+     *
+     * @param what the tensor or storage, for the message ("tensor", "torch storage 3")
+     * @throws SerializationException naming the saved and the mapped device, and how to load it elsewhere, when
+     *         the device does not exist here (a GPU on a CPU-only machine, say) or the mapping gives a non-device
+     */
+    public org.mge4j.Device device(String saved, String what) {
+        String mapped = mapLocation.apply(saved);
+        if (mapped == null) {
+            throw new SerializationException("mapLocation returned null for " + what + " saved on device '" + saved
+                    + "'; it must return a device name such as \"cpu0\"");
+        }
+        try {
+            return org.mge4j.Device.of(mapped);
+        } catch (IllegalArgumentException e) {
+            throw new SerializationException(what + " saved on device '" + saved + "'"
+                    + (mapped.equals(saved) ? "" : " (mapped to '" + mapped + "')") + " cannot be loaded here: "
+                    + e.getMessage() + ". Load it elsewhere with LoadOptions.builder().mapLocation(\"cpu0\").build()"
+                    + " or Mge.load(path, \"cpu0\")", e);
+        }
+    }
+
     /** The codec that replaces the built-in formats, or null. */
     public Codec codec() {
         return codec;
@@ -215,18 +239,34 @@ public final class LoadOptions {
             return this;
         }
 
-        /** Every tensor goes to this device ({@code "cpu0"}, {@code "cpux"}), MegEngine's {@code map_location="cpu0"}. */
+        /**
+         * Every tensor goes to this device ({@code "cpu0"}, {@code "cpux"}), MegEngine's {@code map_location="cpu0"}.
+         * A PyTorch file's storages ({@code "cuda:0"}, {@code "cpu"}) are mapped the same way.
+         *
+         * @throws IllegalArgumentException when {@code device} is not spelled like a MegEngine device name
+         */
         public Builder mapLocation(String device) {
             Objects.requireNonNull(device, "device");
+            checkDeviceName(device, "mapLocation device");
             this.mapLocation = saved -> device;
             return this;
         }
 
         /**
          * Maps saved devices by their first four characters, MegEngine's {@code map_location={"gpu0": "cpu0"}}:
-         * a saved {@code "gpu0:0"} becomes {@code "cpu0"}; devices not in the map stay.
+         * a saved {@code "gpu0:0"} becomes {@code "cpu0"}; devices not in the map stay. Keys and values must be
+         * MegEngine device names, as MegEngine asserts; a PyTorch file's {@code "cuda:0"} storages are matched
+         * as {@code "gpu0:0"}.
+         *
+         * @throws IllegalArgumentException naming a key or value that is not a device name (PyTorch's
+         *         {@code "cuda:0"} is answered with {@code "gpu0"})
          */
         public Builder mapLocation(Map<String, String> mapping) {
+            Objects.requireNonNull(mapping, "mapping");
+            mapping.forEach((k, v) -> {
+                checkDeviceName(k, "mapLocation key");
+                checkDeviceName(v, "mapLocation value for '" + k + "'");
+            });
             Map<String, String> copy = new LinkedHashMap<>(mapping);
             this.mapLocation = saved -> {
                 String key = saved.length() >= 4 ? saved.substring(0, 4) : saved;
@@ -235,7 +275,21 @@ public final class LoadOptions {
             return this;
         }
 
-        /** Maps each saved device name through a function, MegEngine's callable {@code map_location}. */
+        private static void checkDeviceName(String name, String what) {
+            if (!org.mge4j.Device.isValidName(name)) {
+                try {
+                    org.mge4j.Device.of(String.valueOf(name));    // its message says what the name should be
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+                }
+            }
+        }
+
+        /**
+         * Maps each saved device name through a function, MegEngine's callable {@code map_location}. The function
+         * gets MegEngine's logical names ({@code "gpu0:0"}, {@code "xpux:0"}; a PyTorch storage's {@code "cuda:1"}
+         * as {@code "gpu1:0"}, {@code "cpu"} as {@code "cpu0:0"}) and returns a device name.
+         */
         public Builder mapLocation(UnaryOperator<String> mapping) {
             this.mapLocation = Objects.requireNonNull(mapping, "mapping");
             return this;

@@ -3,6 +3,7 @@ package org.mge4j.kernel;
 import org.mge4j.kernel.cli.Cli;
 import org.mge4j.kernel.eval.JShellEvaluator;
 import org.mge4j.kernel.install.KernelspecInstaller;
+import org.mge4j.kernel.magic.BackendReport;
 import org.mge4j.kernel.protocol.KernelServer;
 import org.mge4j.kernel.wire.ConnectionInfo;
 
@@ -13,11 +14,14 @@ import java.util.Arrays;
 /**
  * Command line of the kernel jar:
  * {@code java -jar kernel.jar <connection_file>} runs the kernel (Jupyter does this),
- * {@code java -jar kernel.jar install [--user|--sys-prefix|--prefix DIR] [--name N] [--java PATH] [--jvm-opt OPT]...}
+ * {@code java -jar kernel.jar install [--user|--sys-prefix|--prefix DIR] [--name N] [--backend cpu|cuda] [--java PATH] [--jvm-opt OPT]...}
  * writes a kernelspec, {@code java -jar kernel.jar uninstall [...]} removes it; {@code inspect} and {@code convert}
  * are the file tools ({@link Cli}), which {@code install/mge4j} runs.
  */
 public final class Main {
+    /** The exit code of a kernel whose ND4J backend cannot start here (the CUDA build without a GPU). */
+    public static final int EXIT_BACKEND_UNAVAILABLE = 3;
+
     private Main() {
     }
 
@@ -52,6 +56,12 @@ public final class Main {
     private static void runKernel(Path connectionFile) throws Exception {
         // a kernel never opens windows; charts and image grids draw off-screen even when $DISPLAY is set
         System.setProperty("java.awt.headless", "true");
+        String unavailable = BackendReport.startupFailure();
+        if (unavailable != null) {
+            // Jupyter shows the kernel as dead and its log has this one line; no native stack, no JVM crash
+            System.err.println("[mge4j ERROR] " + unavailable);
+            System.exit(EXIT_BACKEND_UNAVAILABLE);
+        }
         KernelServer server = new KernelServer(ConnectionInfo.read(connectionFile));
         server.start(JShellEvaluator.compilerOptionsFrom(System.getenv("MGE4J_COMPILER_OPTS")));
         installSigint(server);
@@ -74,11 +84,12 @@ public final class Main {
         return String.join("\n",
                 "mge4j: a Jupyter kernel for Java, and tools for model files",
                 Cli.usage(p),
-                Cli.row(p + " install [--user|--sys-prefix|--prefix DIR] [--name NAME] [--java PATH] [--jvm-opt OPT]...",
-                        "write the kernelspec (default: --user, name mge4j)"),
+                Cli.row(p + " install [--user|--sys-prefix|--prefix DIR] [--name NAME] [--backend cpu|cuda] [--java PATH] [--jvm-opt OPT]...",
+                        "write the kernelspec (default: --user, name mge4j; --backend cuda: mge4j-cuda from a -Pcuda build)"),
                 Cli.row(p + " uninstall [--user|--sys-prefix|--prefix DIR] [--name NAME]", "remove it"),
                 Cli.row(p + " CONNECTION_FILE", "run the kernel (Jupyter starts it this way)"),
                 "'" + p + " inspect --help' and '" + p + " convert --help' say more.",
-                "Exit codes: 0 done, 1 a file could not be read or written, 2 bad command line.");
+                "Exit codes: 0 done, 1 a file could not be read or written, 2 bad command line,"
+                        + " 3 the kernel's ND4J backend cannot start here (a CUDA build without a GPU).");
     }
 }

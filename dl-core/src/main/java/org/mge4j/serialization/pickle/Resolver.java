@@ -122,25 +122,15 @@ final class Resolver {
             throw new SerializationException("corrupt pickle: a MegEngine " + (t.parameter ? "Parameter" : "Tensor")
                     + " without numpy data (got " + SafeGlobals.describe(data) + ")");
         }
-        Device device = device(t.device == null ? "xpux:0" : t.device);
+        Device device = options.device(t.device == null ? "xpux:0" : t.device,
+                "a MegEngine " + (t.parameter ? "Parameter" : "Tensor"));
         Tensor out = t.parameter ? Parameter.wrapParameter(value.nd()) : Tensor.wrap(value.nd());
-        if (!device.equals(Device.CPU0)) {
-            out = t.parameter ? new Parameter(out.to(device)) : out.to(device);
+        if (!device.equals(out.device())) {
+            out.moveTo(device);
         }
         if (t.name != null) {
             out.name(t.name);
         }
         return out;
-    }
-
-    private Device device(String saved) {
-        String mapped = options.mapLocation().apply(saved);
-        try {
-            return Device.of(mapped);
-        } catch (IllegalArgumentException e) {
-            throw new SerializationException("tensor saved on device '" + saved + "'" + (mapped.equals(saved) ? "" : " (mapped to '" + mapped + "')")
-                    + " cannot be loaded here: " + e.getMessage()
-                    + ". Load it elsewhere with LoadOptions.builder().mapLocation(\"cpu0\").build()", e);
-        }
     }
 }

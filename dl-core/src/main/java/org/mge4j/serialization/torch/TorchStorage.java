@@ -1,6 +1,7 @@
 package org.mge4j.serialization.torch;
 
 import java.util.Map;
+import org.mge4j.Device;
 import org.mge4j.serialization.SerializationException;
 
 /**
@@ -11,8 +12,10 @@ import org.mge4j.serialization.SerializationException;
  * @param kind      the storage class name without {@code torch.}, for example {@code "FloatStorage"}
  * @param bytes     the storage bytes, little-endian
  * @param numel     the number of elements
+ * @param device    where its tensors load: the saved location ({@code "cuda:0"}) as MegEngine names it
+ *                  ({@code "gpu0:0"}), through {@code LoadOptions.mapLocation}
  */
-public record TorchStorage(String key, String kind, byte[] bytes, long numel) {
+public record TorchStorage(String key, String kind, byte[] bytes, long numel, Device device) {
     /** Bytes per element of each storage class mge4j reads. */
     static final Map<String, Integer> ITEM_SIZE = Map.of("FloatStorage", 4, "DoubleStorage", 8, "HalfStorage", 2,
             "BFloat16Storage", 2, "LongStorage", 8, "IntStorage", 4, "CharStorage", 1, "ByteStorage", 1, "BoolStorage", 1);

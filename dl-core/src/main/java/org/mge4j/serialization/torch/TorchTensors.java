@@ -80,9 +80,16 @@ public final class TorchTensors {
                 f32[i * 4 + 2] = out[i * 2];
                 f32[i * 4 + 3] = out[i * 2 + 1];
             }
-            return ArrayBytes.toTensor(f32, NumpyDtype.of(DType.FLOAT32), shape, 'C');
+            return placed(ArrayBytes.toTensor(f32, NumpyDtype.of(DType.FLOAT32), shape, 'C'), storage);
         }
-        return ArrayBytes.toTensor(out, NumpyDtype.of(dtype(storage.kind())).withByteOrder('<'), shape, 'C');
+        return placed(ArrayBytes.toTensor(out, NumpyDtype.of(dtype(storage.kind())).withByteOrder('<'), shape, 'C'), storage);
+    }
+
+    private static Tensor placed(Tensor t, TorchStorage storage) {
+        if (storage.device() != null && !storage.device().equals(t.device())) {
+            t.moveTo(storage.device());
+        }
+        return t;
     }
 
     private static DType dtype(String kind) {

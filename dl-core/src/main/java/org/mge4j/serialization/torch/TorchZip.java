@@ -12,7 +12,9 @@ import org.mge4j.serialization.pickle.Unpickler;
  * Reads a {@code torch.save} zip (PyTorch 1.6+): every entry under one folder, {@code data.pkl} unpickled with the
  * same allowlist as any pickle plus {@code _rebuild_tensor_v2} and the storage classes, and each persistent id
  * {@code ('storage', torch.FloatStorage, key, location, numel)} answered with {@code data/KEY}, whose size must be
- * exactly {@code numel * itemsize}. Entries must be stored (torch never compresses), so nothing read can be larger
+ * exactly {@code numel * itemsize}. Each storage's location ({@code "cpu"}, {@code "cuda:0"}) is read as MegEngine's
+ * device name ({@link #megEngineName}) and goes through {@code LoadOptions.mapLocation}, so a file saved on a GPU
+ * loads on a CPU-only machine with {@code mapLocation("cpu0")}. Entries must be stored (torch never compresses), so nothing read can be larger
  * than the file. The pre-1.6 tar/pickle format is refused, as {@code weights_only} loading refuses it.
  */
 public final class TorchZip {
@@ -61,11 +63,30 @@ public final class TorchZip {
         }
         String root = prefix;
         Map<String, TorchStorage> loaded = new HashMap<>();
-        return Unpickler.load(pkl, 0, pkl.length, options, pid -> storage(pid, records, root, big, loaded, what));
+        return Unpickler.load(pkl, 0, pkl.length, options, pid -> storage(pid, records, root, big, loaded, options, what));
+    }
+
+    /**
+     * A storage location of torch.save ({@code "cpu"}, {@code "cuda"}, {@code "cuda:1"}) as MegEngine's logical
+     * device name ({@code "cpu0:0"}, {@code "gpu0:0"}, {@code "gpu1:0"}), the form {@code mapLocation} maps;
+     * other locations ({@code "mps"}, {@code "meta"}) are passed on unchanged, so a mapping can still place them.
+     */
+    public static String megEngineName(String location) {
+        String l = location.strip();
+        if (l.equals("cpu")) {
+            return "cpu0:0";
+        }
+        if (l.equals("cuda")) {
+            return "gpu0:0";
+        }
+        if (l.matches("cuda:\\d+")) {
+            return "gpu" + Integer.parseInt(l.substring(5)) + ":0";
+        }
+        return location;
     }
 
     private static TorchStorage storage(Object pid, Map<String, byte[]> records, String prefix, boolean big,
-                                        Map<String, TorchStorage> loaded, String what) {
+                                        Map<String, TorchStorage> loaded, LoadOptions options, String what) {
         if (!(pid instanceof List<?> t) || t.size() != 5 || !"storage".equals(t.get(0)) || !(t.get(2) instanceof String key)
                 || !(t.get(4) instanceof Number numel) || numel.longValue() < 0) {
             throw new SerializationException(what + ": persistent id " + pid + " is not ('storage', class, key, location, numel)");
@@ -101,7 +122,12 @@ public final class TorchZip {
                 }
             }
         }
-        TorchStorage s = new TorchStorage(key, kind, bytes, numel.longValue());
+        String location = t.get(3) instanceof String l ? l : null;
+        if (location == null) {
+            throw new SerializationException(what + ": persistent id " + pid + " has no location string (such as 'cpu' or 'cuda:0')");
+        }
+        TorchStorage s = new TorchStorage(key, kind, bytes, numel.longValue(),
+                options.device(megEngineName(location), "torch storage " + key));
         loaded.put(key, s);
         return s;
     }

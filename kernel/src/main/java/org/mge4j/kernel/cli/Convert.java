@@ -84,7 +84,7 @@ final class Convert {
     static void run(Request r, PrintStream out, PrintStream err) {
         LoadedFile in;
         try {
-            in = LoadedFile.read(r.in(), LoadOptions.defaults());
+            in = LoadedFile.read(r.in(), LoadOptions.builder().mapLocation("cpu0").build());   // GPU-saved files convert anywhere
         } catch (RefusedGlobalException e) {
             throw new CliFailure(e.getMessage() + "\n'" + Cli.program() + " inspect " + r.in()
                     + "' shows what the file holds without loading it.");

@@ -65,7 +65,7 @@ final class Inspect {
     }
 
     static void run(Request r, PrintStream out, PrintStream err) {
-        LoadedFile file = LoadedFile.read(r.file(), LoadOptions.builder().inertGlobals(true).build());
+        LoadedFile file = LoadedFile.read(r.file(), LoadOptions.builder().inertGlobals(true).mapLocation("cpu0").build());   // GPU-saved files too
         Inventory inv = Inventory.of(file.root());
         if (r.json()) {
             try {

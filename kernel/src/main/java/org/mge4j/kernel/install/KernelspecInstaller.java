@@ -23,12 +23,48 @@ import java.util.stream.Stream;
 /**
  * Writes and removes the kernelspec: a folder {@code kernels/<name>} with kernel.json (interrupt_mode message),
  * a copy of this jar, the libraries its manifest Class-Path names ({@code lib/}: dl-core and ND4J) and the logos. The kernelspec runs {@code java [opts] -jar <folder>/kernel.jar {connection_file}}.
+ *
+ * <p>{@code --backend cuda} registers the CUDA build as a second kernel, {@code mge4j-cuda} shown as
+ * "Java (mge4j, CUDA)", next to the CPU one; it must run from a jar built with {@code -Pcuda}, and the CPU
+ * kernelspec must come from a CPU build, so that neither name ever holds the other backend.
  */
 public final class KernelspecInstaller {
     private KernelspecInstaller() {
     }
 
-    private record Options(Path kernelsDir, String name, String java, List<String> jvmOpts) {
+    private record Options(Path kernelsDir, String name, String java, List<String> jvmOpts, String backend) {
+    }
+
+    /** The kernelspec name a backend gets unless {@code --name} says otherwise. */
+    static String defaultName(String backend) {
+        return backend.equals("cuda") ? "mge4j-cuda" : "mge4j";
+    }
+
+    /** What Jupyter shows for a kernelspec. */
+    static String displayName(String name, String backend) {
+        if (name.equals(defaultName(backend))) {
+            return backend.equals("cuda") ? "Java (mge4j, CUDA)" : "Java (mge4j)";
+        }
+        return "Java (" + name + (backend.equals("cuda") ? ", CUDA" : "") + ")";
+    }
+
+    /** The backend a kernel jar was built for, from the ND4J jars its manifest Class-Path names. */
+    static String backendOf(List<String> classPath) {
+        return classPath.stream().anyMatch(e -> e.contains("nd4j-cuda-")) ? "cuda" : "cpu";
+    }
+
+    /** Null when the jar was built for the backend asked for, else what to do. */
+    static String backendMismatch(String asked, String built) {
+        if (asked.equals(built)) {
+            return null;
+        }
+        return asked.equals("cuda")
+                ? "install --backend cuda needs the kernel jar of the CUDA build, and this one was built for the CPU:"
+                        + " build it with 'mvn -Pcuda -DskipTests package -pl kernel -am' and run 'java -jar"
+                        + " kernel/target-cuda/kernel-0.1.0-SNAPSHOT-all.jar install --backend cuda' (or install/notebook.sh --cuda)"
+                : "this kernel jar was built with -Pcuda (ND4J's CUDA backend): register it with 'install --backend cuda',"
+                        + " which names it mge4j-cuda, \"Java (mge4j, CUDA)\"; the CPU kernelspec comes from the default build"
+                        + " (kernel/target)";
     }
 
     /** Installs; returns the process exit code. */
@@ -40,6 +76,11 @@ public final class KernelspecInstaller {
         Path jar = runningJar();
         if (jar == null) {
             System.err.println("install must run from the kernel jar: java -jar kernel.jar install");
+            return 2;
+        }
+        String mismatch = backendMismatch(o.backend(), backendOf(classPath(jar)));
+        if (mismatch != null) {
+            System.err.println(mismatch);
             return 2;
         }
         Path dir = o.kernelsDir().resolve(o.name());
@@ -58,11 +99,11 @@ public final class KernelspecInstaller {
         o.jvmOpts().forEach(argv::add);
         argv.add("-Djava.security.manager=allow");  // lets the kernel refuse System.exit from cells (JDK 18+)
         argv.add("-jar").add(target.toAbsolutePath().toString()).add("{connection_file}");
-        spec.put("display_name", o.name().equals("mge4j") ? "Java (mge4j)" : "Java (" + o.name() + ")");
+        spec.put("display_name", displayName(o.name(), o.backend()));
         spec.put("language", "java");
         spec.put("interrupt_mode", "message");
         spec.putObject("env");
-        spec.putObject("metadata");
+        spec.putObject("metadata").put("mge4j_backend", o.backend());
         json.writeValue(dir.resolve("kernel.json").toFile(), spec);
         for (String logo : List.of("logo-32x32.png", "logo-64x64.png", "logo-svg.svg")) {
             try (InputStream in = KernelspecInstaller.class.getResourceAsStream("/org/mge4j/kernel/" + logo)) {
@@ -71,7 +112,8 @@ public final class KernelspecInstaller {
                 }
             }
         }
-        System.out.println("Installed kernelspec " + o.name() + " in " + dir.toAbsolutePath());
+        System.out.println("Installed kernelspec " + o.name() + " (" + displayName(o.name(), o.backend()) + ") in "
+                + dir.toAbsolutePath());
         return 0;
     }
 
@@ -144,7 +186,8 @@ public final class KernelspecInstaller {
 
     private static Options parse(String[] args) throws IOException {
         Path kernels = userKernels();
-        String name = "mge4j";
+        String name = null;
+        String backend = "cpu";
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> opts = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -169,6 +212,16 @@ public final class KernelspecInstaller {
                         return null;
                     }
                 }
+                case "--backend" -> {
+                    if (!hasValue) {
+                        return missing(a);
+                    }
+                    backend = args[++i];
+                    if (!backend.equals("cpu") && !backend.equals("cuda")) {
+                        System.err.println("--backend is cpu or cuda, got '" + backend + "'");
+                        return null;
+                    }
+                }
                 case "--java" -> {
                     if (!hasValue) {
                         return missing(a);
@@ -183,12 +236,12 @@ public final class KernelspecInstaller {
                 }
                 default -> {
                     System.err.println("unknown option " + a + "\nusage: install [--user|--sys-prefix|--prefix DIR] "
-                            + "[--name NAME] [--java PATH] [--jvm-opt OPT]...");
+                            + "[--name NAME] [--backend cpu|cuda] [--java PATH] [--jvm-opt OPT]...");
                     return null;
                 }
             }
         }
-        return new Options(kernels, name, java, opts);
+        return new Options(kernels, name == null ? defaultName(backend) : name, java, opts, backend);
     }
 
     private static Options missing(String option) {

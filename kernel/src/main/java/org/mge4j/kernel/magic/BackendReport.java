@@ -1,7 +1,9 @@
 package org.mge4j.kernel.magic;
 
 import org.mge4j.Backend;
+import org.mge4j.BackendUnavailableException;
 import org.mge4j.Device;
+import org.mge4j.DeviceInfo;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Locale;
@@ -34,14 +36,34 @@ public final class BackendReport {
         }
     }
 
+    /**
+     * For the CUDA build, starts the backend now (a second or two) and returns why it cannot run here, or null:
+     * a kernel that cannot compute must fail at startup with one message, not in the first tensor cell. The CPU
+     * build returns null at once and warms up in the background as before.
+     */
+    public static String startupFailure() {
+        if (Backend.kind() != Backend.Kind.CUDA) {
+            return null;
+        }
+        try {
+            Backend.init();
+            WARM_NAME.complete(Backend.name());
+            return null;
+        } catch (BackendUnavailableException e) {
+            return e.getMessage();
+        } catch (Throwable t) {
+            return "ND4J's CUDA backend did not start (" + t + "). " + "Use the \"Java (mge4j)\" kernelspec, the CPU build.";
+        }
+    }
+
     /** The backend for the banner, e.g. {@code nd4j-native (CPU, onednn-avx2)}; never blocks on ND4J. */
     public static String bannerName() {
         if (WARM_NAME.isDone() && !WARM_NAME.isCompletedExceptionally()) {
             return WARM_NAME.join();
         }
         ClassLoader cl = BackendReport.class.getClassLoader();
-        if (cl.getResource("org/nd4j/linalg/jcublas/JCublasBackend.class") != null) {
-            return "nd4j-cuda (GPU)";
+        if (Backend.kind() == Backend.Kind.CUDA) {
+            return "nd4j-cuda-11.6 (GPU)";
         }
         if (cl.getResource("org/nd4j/linalg/cpu/nativecpu/CpuBackend.class") == null) {
             return "ND4J not on the classpath";
@@ -53,7 +75,11 @@ public final class BackendReport {
         return "nd4j-native (CPU" + (ext == null || ext.isEmpty() ? "" : ", " + ext.substring(1)) + ")";
     }
 
-    /** A multi-line description for %backend: JVM, ND4J backend, device, BLAS vendor, threads, memory. */
+    /**
+     * A multi-line description for %backend: JVM, ND4J backend, the default device, each device (the CPU's model,
+     * cores, vector extension and memory; each GPU's name, compute capability and memory, from ND4J's environment
+     * information), BLAS vendor, threads.
+     */
     public static String describe() {
         Runtime rt = Runtime.getRuntime();
         StringBuilder sb = new StringBuilder();
@@ -65,7 +91,14 @@ public final class BackendReport {
             Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
             sb.append("Backend     ").append(Backend.name()).append(" - ")
                     .append(Nd4j.getBackend().getClass().getSimpleName()).append('\n');
-            sb.append("Device      ").append(Device.defaultDevice().name()).append('\n');
+            sb.append("Device      ").append(Device.defaultDevice().name()).append(" (the default device, xpux)\n");
+            for (DeviceInfo d : Backend.devices()) {
+                sb.append(String.format(Locale.ROOT, "%-12s", d.name())).append(d.description()).append('\n');
+            }
+            if (Backend.kind() == Backend.Kind.CUDA) {
+                sb.append("CUDA        nd4j-cuda-11.6 natives: GPU code for compute capability 3.7 to 8.6, no PTX;"
+                        + " Tensor.to(\"cpu0\") keeps a copy in host memory, ops run on the GPU\n");
+            }
             sb.append("BLAS        ").append(Nd4j.factory().blas().getBlasVendor().name().toLowerCase(Locale.ROOT))
                     .append('\n');
             sb.append("Threads     ").append(Backend.threads()).append(" (ND4J ops), ")
@@ -75,7 +108,7 @@ public final class BackendReport {
                     .append("; MGE4J_THREADS sets them\n");
             sb.append("Data type   ").append(Nd4j.dataType().toString().toLowerCase(Locale.ROOT)).append(" (ND4J default)\n");
         } catch (Throwable t) {
-            sb.append("ND4J did not start: ").append(t).append('\n');
+            sb.append("ND4J did not start: ").append(t instanceof BackendUnavailableException ? t.getMessage() : t).append('\n');
         }
         return sb.toString().strip();
     }

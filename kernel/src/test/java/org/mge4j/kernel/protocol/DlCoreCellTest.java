@@ -174,7 +174,8 @@ class DlCoreCellTest {
         assertEquals("ok", ex.status(), ex.reply().content().toString());
         String out = ex.stdout();
         assertTrue(out.contains("Backend     nd4j-native (CPU, onednn-avx2)"), out);
-        assertTrue(out.contains("Device      cpu0"), out);
+        assertTrue(out.contains("Device      cpu0 (the default device, xpux)"), out);
+        assertTrue(out.matches("(?s).*\ncpu0        .+, \\d+ cores?, (AVX-512|AVX2|no AVX2), [0-9.]+ GiB memory \\([0-9.]+ GiB free\\)\n.*"), out);
         assertTrue(out.contains("BLAS        openblas"), out);
         assertTrue(out.matches("(?s).*Threads     \\d+ \\(ND4J ops\\).*"), out);
     }
