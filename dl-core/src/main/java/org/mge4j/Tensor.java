@@ -311,7 +311,7 @@ public class Tensor {
 
     /** A copy in ordinary memory of a tensor on a training step's {@link ActivationMemory}, passing gradients through. */
     Tensor keepCopy() {
-        Tensor t = org.mge4j.autodiff.Autograd.record("copy", nd().dup(), (dy, need) -> new INDArray[] {dy}, this);
+        Tensor t = org.mge4j.autodiff.Autograd.record("copy", org.mge4j.autodiff.OpAttributes.none(), nd().dup(), (dy, need) -> new INDArray[] {dy}, this);
         t.name = name;
         return t;
     }
@@ -322,6 +322,7 @@ public class Tensor {
             throw new IllegalArgumentException("item() needs a tensor with one element, but this one has shape "
                     + shapeString(shape()) + " (" + data.length() + " elements)");
         }
+        org.mge4j.autodiff.Autograd.noteHostRead(this);
         return NestedArrays.scalarValue(nd(), dtype());
     }
 
@@ -333,26 +334,31 @@ public class Tensor {
 
     /** The values as nested Java arrays of the dtype's Java type ({@code float[][]} for a 2-D float32), like numpy(). */
     public Object toArray() {
+        org.mge4j.autodiff.Autograd.noteHostRead(this);
         return NestedArrays.toNested(nd(), dtype());
     }
 
     /** The values in row-major order as floats. */
     public float[] toFloatArray() {
+        org.mge4j.autodiff.Autograd.noteHostRead(this);
         return nd().dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).data().asFloat();
     }
 
     /** The values in row-major order as doubles. */
     public double[] toDoubleArray() {
+        org.mge4j.autodiff.Autograd.noteHostRead(this);
         return nd().dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
     }
 
     /** The values in row-major order as ints. */
     public int[] toIntArray() {
+        org.mge4j.autodiff.Autograd.noteHostRead(this);
         return nd().dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.INT).data().asInt();
     }
 
     /** The values in row-major order as longs. */
     public long[] toLongArray() {
+        org.mge4j.autodiff.Autograd.noteHostRead(this);
         return nd().dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.LONG).data().asLong();
     }
 
@@ -370,6 +376,7 @@ public class Tensor {
     public Tensor detach() {
         Tensor t = scope < 0 ? new Tensor(nd(), device, scope) : new Tensor(nd(), device);
         t.name = name;
+        org.mge4j.autodiff.Autograd.noteAlias("detach", this, t);
         return t;
     }
 
@@ -569,6 +576,7 @@ public class Tensor {
     /** MegEngine's repr: {@code Tensor([1. 2.], device=cpu0:0)}, with the dtype when it is not float32/int32/bool. */
     @Override
     public String toString() {
+        org.mge4j.autodiff.Autograd.noteHostRead(this);
         return TensorFormat.repr(this);
     }
 }

@@ -102,12 +102,19 @@ public final class Harness {
         System.out.println("wrote " + out.toAbsolutePath().normalize());
     }
 
-    /** The save/load section another benchmark (SaveLoadBench) wrote into RESULTS.md, kept as it is. */
+    /** The sections other benchmarks (SaveLoadBench, JitBench) wrote into RESULTS.md, kept as they are. */
     static String keptSection(Path results) throws IOException {
         String text = Files.exists(results) ? Files.readString(results) : "";
-        int b = text.indexOf("<!-- saveload:begin -->");
-        int e = text.indexOf("<!-- saveload:end -->");
-        return b >= 0 && e > b ? "\n" + text.substring(b, e + "<!-- saveload:end -->".length()) + "\n" : "";
+        StringBuilder kept = new StringBuilder();
+        for (String name : List.of("saveload", "jit-bench")) {
+            int b = text.indexOf("<!-- " + name + ":begin -->");
+            String end = "<!-- " + name + ":end -->";
+            int e = text.indexOf(end);
+            if (b >= 0 && e > b) {
+                kept.append('\n').append(text, b, e + end.length()).append('\n');
+            }
+        }
+        return kept.toString();
     }
 
     void measure() {

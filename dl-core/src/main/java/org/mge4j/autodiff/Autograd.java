@@ -16,6 +16,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Autograd {
     private static volatile Recording current;
     private static final List<GradManager> RECORDING = new ArrayList<>();
+    private static final ThreadLocal<OpObserver> OBSERVER = new ThreadLocal<>();
+    /** How many threads have an observer: lets {@link #record} skip the thread-local read when none has. */
+    private static final java.util.concurrent.atomic.AtomicInteger OBSERVING = new java.util.concurrent.atomic.AtomicInteger();
 
     private Autograd() {
     }
@@ -30,6 +33,72 @@ public final class Autograd {
      * @param inputs   the op's tensor inputs, in the order the backward rule returns their gradients
      */
     public static Tensor record(String op, INDArray out, Backward backward, Tensor... inputs) {
+        return record(op, null, out, backward, inputs);
+    }
+
+    /**
+     * {@link #record(String, INDArray, Backward, Tensor...)} for an op that describes itself to tracers: its
+     * attributes (and graph inputs, when they differ from {@code inputs}). Ops recorded without attributes run
+     * fine but cannot be put in a traced graph.
+     */
+    public static Tensor record(String op, OpAttributes attrs, INDArray out, Backward backward, Tensor... inputs) {
+        Tensor result = recordNode(op, out, backward, inputs);
+        if (OBSERVING.get() != 0) {
+            OpObserver o = OBSERVER.get();
+            if (o != null) {
+                Tensor[] graphInputs = attrs == null ? null : attrs.graphInputs();
+                o.op(op, attrs, graphInputs != null ? graphInputs : inputs, result);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Installs {@code observer} for this thread (null removes it) and returns the one it replaces, to be put back
+     * with another call.
+     */
+    public static OpObserver observe(OpObserver observer) {
+        OpObserver previous = OBSERVER.get();
+        if (previous == null && observer != null) {
+            OBSERVING.incrementAndGet();
+        } else if (previous != null && observer == null) {
+            OBSERVING.decrementAndGet();
+        }
+        if (observer == null) {
+            OBSERVER.remove();
+        } else {
+            OBSERVER.set(observer);
+        }
+        return previous;
+    }
+
+    /** The observer on this thread, or null. */
+    public static OpObserver observer() {
+        return OBSERVING.get() == 0 ? null : OBSERVER.get();
+    }
+
+    /** True while an {@link OpObserver} (a trace) watches this thread: memory reuse that hides tensors is then off. */
+    public static boolean isObserved() {
+        return observer() != null;
+    }
+
+    /** Tells the observer, if any, that host code read {@code t}'s values. */
+    public static void noteHostRead(Tensor t) {
+        OpObserver o = observer();
+        if (o != null) {
+            o.hostRead(t);
+        }
+    }
+
+    /** Tells the observer, if any, that {@code out} is {@code in} under another name (detach): an identity op. */
+    public static void noteAlias(String op, Tensor in, Tensor out) {
+        OpObserver o = observer();
+        if (o != null) {
+            o.op(op, OpAttributes.none(), new Tensor[] {in}, out);
+        }
+    }
+
+    private static Tensor recordNode(String op, INDArray out, Backward backward, Tensor... inputs) {
         Tensor result = Tensor.wrap(out);
         Recording rec = current;
         if (rec != null && out.dataType().isFPType()) {

@@ -148,6 +148,10 @@ public final class GradManager {
      * tensors accumulate into their {@code grad()}; recording then stops.
      */
     public void backward(Collection<Tensor> ys, Collection<Tensor> dys) {
+        OpObserver observer = Autograd.observer();
+        if (observer != null) {
+            observer.backward();
+        }
         try {
             if (!recording) {
                 throw new IllegalStateException(

@@ -2,6 +2,7 @@ package org.mge4j.functional;
 
 import org.mge4j.Tensor;
 import org.mge4j.autodiff.Autograd;
+import org.mge4j.autodiff.OpAttributes;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
@@ -21,7 +22,7 @@ final class Activations {
         INDArray a = Arithmetic.floating(x);
         INDArray out = Native.empty(a, a.shape());
         Nd4j.exec(new RectifiedLinear(a, out, 0.0));  // straight into a fresh array: no copy-then-modify pass
-        return Autograd.record("relu", out, (dy, need) -> {
+        return Autograd.record("relu", OpAttributes.none(), out, (dy, need) -> {
             INDArray dx = Native.empty(dy, dy.shape());
             Native.exec("relu_bp", new INDArray[] {a, dy}, new INDArray[] {dx});
             return new INDArray[] {dx};
@@ -31,14 +32,14 @@ final class Activations {
     /** {@code 1 / (1 + exp(-x))}. */
     public static Tensor sigmoid(Tensor x) {
         INDArray out = Transforms.sigmoid(Arithmetic.floating(x), true);
-        return Autograd.record("sigmoid", out,
+        return Autograd.record("sigmoid", OpAttributes.none(), out,
                 (dy, need) -> new INDArray[] {out.rsub(1).muli(out).muli(dy)}, x);
     }
 
     /** Hyperbolic tangent. */
     public static Tensor tanh(Tensor x) {
         INDArray out = Transforms.tanh(Arithmetic.floating(x), true);
-        return Autograd.record("tanh", out,
+        return Autograd.record("tanh", OpAttributes.none(), out,
                 (dy, need) -> new INDArray[] {out.mul(out).rsubi(1).muli(dy)}, x);
     }
 
@@ -46,7 +47,7 @@ final class Activations {
     public static Tensor leakyRelu(Tensor x, double negativeSlope) {
         INDArray a = Arithmetic.floating(x);
         INDArray out = Transforms.leakyRelu(a, negativeSlope, true);
-        return Autograd.record("leaky_relu", out, (dy, need) -> {
+        return Autograd.record("leaky_relu", OpAttributes.create().with("negative_slope", negativeSlope), out, (dy, need) -> {
             INDArray slope = a.gt(0).castTo(a.dataType()).muli(1 - negativeSlope).addi(negativeSlope);
             return new INDArray[] {slope.muli(dy)};
         }, x);

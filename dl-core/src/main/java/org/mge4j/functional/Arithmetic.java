@@ -3,6 +3,7 @@ package org.mge4j.functional;
 import org.mge4j.DType;
 import org.mge4j.Tensor;
 import org.mge4j.autodiff.Autograd;
+import org.mge4j.autodiff.OpAttributes;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -17,7 +18,7 @@ public final class Arithmetic {
         INDArray[] p = Broadcasting.promote(a, b);
         long[] sa = a.shape();
         long[] sb = b.shape();
-        return Autograd.record("add", p[0].add(p[1]), (dy, need) -> new INDArray[] {
+        return Autograd.record("add", OpAttributes.none(), p[0].add(p[1]), (dy, need) -> new INDArray[] {
             need[0] ? Broadcasting.reduceTo(dy, sa) : null,
             need[1] ? Broadcasting.reduceTo(dy, sb) : null}, a, b);
     }
@@ -27,7 +28,7 @@ public final class Arithmetic {
         INDArray[] p = Broadcasting.promote(a, b);
         long[] sa = a.shape();
         long[] sb = b.shape();
-        return Autograd.record("sub", p[0].sub(p[1]), (dy, need) -> new INDArray[] {
+        return Autograd.record("sub", OpAttributes.none(), p[0].sub(p[1]), (dy, need) -> new INDArray[] {
             need[0] ? Broadcasting.reduceTo(dy, sa) : null,
             need[1] ? Broadcasting.reduceTo(dy.neg(), sb) : null}, a, b);
     }
@@ -37,7 +38,7 @@ public final class Arithmetic {
         INDArray[] p = Broadcasting.promote(a, b);
         INDArray x = p[0];
         INDArray y = p[1];
-        return Autograd.record("mul", x.mul(y), (dy, need) -> new INDArray[] {
+        return Autograd.record("mul", OpAttributes.none(), x.mul(y), (dy, need) -> new INDArray[] {
             need[0] ? Broadcasting.reduceTo(dy.mul(y), x.shape()) : null,
             need[1] ? Broadcasting.reduceTo(dy.mul(x), y.shape()) : null}, a, b);
     }
@@ -50,7 +51,7 @@ public final class Arithmetic {
         }
         INDArray x = Broadcasting.cast(a.nd(), d);
         INDArray y = Broadcasting.cast(b.nd(), d);
-        return Autograd.record("div", x.div(y), (dy, need) -> new INDArray[] {
+        return Autograd.record("div", OpAttributes.none(), x.div(y), (dy, need) -> new INDArray[] {
             need[0] ? Broadcasting.reduceTo(dy.div(y), x.shape()) : null,
             need[1] ? Broadcasting.reduceTo(dy.mul(x).div(y.mul(y)).negi(), y.shape()) : null}, a, b);
     }
@@ -62,38 +63,38 @@ public final class Arithmetic {
         INDArray x = Broadcasting.to(p[0], shape).dup();
         INDArray y = Broadcasting.to(p[1], shape).dup();
         INDArray out = Transforms.pow(x, y, true);
-        return Autograd.record("pow", out, (dy, need) -> new INDArray[] {
+        return Autograd.record("pow", OpAttributes.none(), out, (dy, need) -> new INDArray[] {
             need[0] ? Broadcasting.reduceTo(dy.mul(y).muli(Transforms.pow(x, y.sub(1), true)), a.shape()) : null,
             need[1] ? Broadcasting.reduceTo(dy.mul(out).muli(Transforms.log(x, true)), b.shape()) : null}, a, b);
     }
 
     /** {@code -a}. */
     public static Tensor neg(Tensor a) {
-        return Autograd.record("neg", a.nd().neg(), (dy, need) -> new INDArray[] {dy.neg()}, a);
+        return Autograd.record("neg", OpAttributes.none(), a.nd().neg(), (dy, need) -> new INDArray[] {dy.neg()}, a);
     }
 
     /** e to the power of each element. */
     public static Tensor exp(Tensor a) {
         INDArray out = Transforms.exp(floating(a), true);
-        return Autograd.record("exp", out, (dy, need) -> new INDArray[] {dy.mul(out)}, a);
+        return Autograd.record("exp", OpAttributes.none(), out, (dy, need) -> new INDArray[] {dy.mul(out)}, a);
     }
 
     /** Natural logarithm. */
     public static Tensor log(Tensor a) {
         INDArray x = floating(a);
-        return Autograd.record("log", Transforms.log(x, true), (dy, need) -> new INDArray[] {dy.div(x)}, a);
+        return Autograd.record("log", OpAttributes.none(), Transforms.log(x, true), (dy, need) -> new INDArray[] {dy.div(x)}, a);
     }
 
     /** Square root. */
     public static Tensor sqrt(Tensor a) {
         INDArray out = Transforms.sqrt(floating(a), true);
-        return Autograd.record("sqrt", out, (dy, need) -> new INDArray[] {dy.div(out.mul(2))}, a);
+        return Autograd.record("sqrt", OpAttributes.none(), out, (dy, need) -> new INDArray[] {dy.div(out.mul(2))}, a);
     }
 
     /** Absolute value (its gradient at 0 is 0). */
     public static Tensor abs(Tensor a) {
         INDArray x = a.nd();
-        return Autograd.record("abs", Transforms.abs(x, true), (dy, need) -> new INDArray[] {dy.mul(Transforms.sign(x, true))}, a);
+        return Autograd.record("abs", OpAttributes.none(), Transforms.abs(x, true), (dy, need) -> new INDArray[] {dy.mul(Transforms.sign(x, true))}, a);
     }
 
     /** Elementwise maximum; at ties the gradient goes to {@code a}. */
@@ -113,7 +114,7 @@ public final class Arithmetic {
         INDArray y = Broadcasting.to(p[1], shape);
         INDArray pickA = (max ? Comparison.ge(Tensor.wrap(x), Tensor.wrap(y)) : Comparison.le(Tensor.wrap(x), Tensor.wrap(y))).nd().castTo(x.dataType());
         INDArray out = x.mul(pickA).addi(y.mul(pickA.rsub(1)));
-        return Autograd.record(op, out, (dy, need) -> new INDArray[] {
+        return Autograd.record(op, OpAttributes.none(), out, (dy, need) -> new INDArray[] {
             need[0] ? Broadcasting.reduceTo(dy.mul(pickA), a.shape()) : null,
             need[1] ? Broadcasting.reduceTo(dy.mul(pickA.rsub(1)), b.shape()) : null}, a, b);
     }

@@ -2,6 +2,7 @@ package org.mge4j.functional;
 
 import org.mge4j.Tensor;
 import org.mge4j.autodiff.Autograd;
+import org.mge4j.autodiff.OpAttributes;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.factory.Nd4j;
@@ -43,7 +44,7 @@ public final class Linalg {
         }
         // BLAS gemm with transpose flags: several times faster than mmul on transposed views for small matrices
         INDArray out = Nd4j.gemm(x, y, ta, tb);
-        return Autograd.record("matmul", out, (dy, need) -> {
+        return Autograd.record("matmul", OpAttributes.create().with("transpose_a", ta).with("transpose_b", tb), out, (dy, need) -> {
             INDArray g = Native.contiguous(dy);
             INDArray da = !need[0] ? null : ta ? Nd4j.gemm(y, g, tb, true) : Nd4j.gemm(g, y, false, !tb);
             INDArray db = !need[1] ? null : tb ? Nd4j.gemm(g, x, true, ta) : Nd4j.gemm(x, g, !ta, false);
@@ -78,7 +79,7 @@ public final class Linalg {
         INDArray x = p[0].dup('c');
         INDArray y = p[1].dup('c');
         INDArray out = mmul3(x, y, ta, tb);
-        return Autograd.record("matmul", out, (dy, need) -> new INDArray[] {
+        return Autograd.record("matmul", OpAttributes.create().with("transpose_a", ta).with("transpose_b", tb), out, (dy, need) -> new INDArray[] {
             need[0] ? (ta ? mmul3(y, dy, tb, true) : mmul3(dy, y, false, !tb)) : null,
             need[1] ? (tb ? mmul3(dy, x, true, ta) : mmul3(x, dy, !ta, false)) : null}, a, b);
     }
@@ -126,7 +127,7 @@ public final class Linalg {
             out.addiRowVector(bias.nd());
         }
         Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
-        return Autograd.record("linear", out, (dy, need) -> {
+        return Autograd.record("linear", OpAttributes.none(), out, (dy, need) -> {
             INDArray g = Native.contiguous(dy);
             INDArray[] grads = new INDArray[inputs.length];
             grads[0] = need[0] ? Nd4j.gemm(g, w, false, false) : null;

@@ -3,6 +3,7 @@ package org.mge4j.functional;
 import java.util.Arrays;
 import org.mge4j.Tensor;
 import org.mge4j.autodiff.Autograd;
+import org.mge4j.autodiff.OpAttributes;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -60,7 +61,8 @@ final class Normalization {
         INDArray mean = rm.nd().reshape(statShape).castTo(a.dataType());
         INDArray invStd = Transforms.pow(rv.nd().reshape(statShape).castTo(a.dataType()).add(eps), -0.5, false);
         INDArray out = a.sub(mean).muli(invStd);
-        return Autograd.record("batch_norm", out, (dy, need) -> new INDArray[] {dy.mul(invStd)}, x);
+        OpAttributes attrs = OpAttributes.create().with("training", false).with("eps", eps).with("momentum", 0.9).graphInputs(x, rm, rv);
+        return Autograd.record("batch_norm", attrs, out, (dy, need) -> new INDArray[] {dy.mul(invStd)}, x);
     }
 
     private static Tensor trainNormalize(Tensor x, Tensor rm, Tensor rv, long[] statShape, int[] axes, double momentum, double eps) {
@@ -77,7 +79,9 @@ final class Normalization {
         if (rv != null) {
             update(rv, m > 1 ? var.mul((double) m / (m - 1)) : var, momentum);
         }
-        return Autograd.record("batch_norm", xhat, (dy, need) -> {
+        OpAttributes attrs = rm == null || rv == null ? null  // without running statistics a graph could not update them
+                : OpAttributes.create().with("training", true).with("eps", eps).with("momentum", momentum).graphInputs(x, rm, rv);
+        return Autograd.record("batch_norm", attrs, xhat, (dy, need) -> {
             // dx = invStd * (dy - mean(dy) - xhat * mean(dy * xhat)), means over the statistics axes
             INDArray dyMean = dy.mean(true, axes);
             INDArray dyXhatMean = dy.mul(xhat).mean(true, axes);

@@ -2,6 +2,7 @@ package org.mge4j.functional;
 
 import org.mge4j.Tensor;
 import org.mge4j.autodiff.Autograd;
+import org.mge4j.autodiff.OpAttributes;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -63,12 +64,17 @@ final class Pooling {
         INDArray out = Native.empty(in, xs[0], xs[1], oh, ow);
         INDArray data = in;
         Native.exec(op, new INDArray[] {data}, new INDArray[] {out}, args);
-        Tensor reluInput = extra == 0 && op.equals("maxpool2d") && in == x.nd() ? Autograd.inputOf(x, "relu") : null;
+        OpAttributes attrs = OpAttributes.create().with("kernel", k).with("stride", s).with("padding", p);
+        if (op.equals("avgpool2d")) {
+            attrs.with("mode", extra == 1 ? "average" : "average_count_exclude_padding");
+        }
+        // the relu shortcut sends gradients past relu, so a tracer would see pooling read z: off while tracing
+        Tensor reluInput = !Autograd.isObserved() && extra == 0 && op.equals("maxpool2d") && in == x.nd() ? Autograd.inputOf(x, "relu") : null;
         if (reluInput != null && reluInput.shape().length == 4) {
             // max_pool2d(relu(z)): the gradient goes straight to z. A window's maximum y is 0 exactly when relu
             // zeroed all its cells, so masking dy where y > 0 (on the 4x smaller output) and then routing it to the
             // maximum gives relu_bp(max_pool2d_bp(dy)) bit for bit, without relu's pass over the large input.
-            return Autograd.record(name, out, (dy, need) -> {
+            return Autograd.record(name, attrs, out, (dy, need) -> {
                 INDArray masked = Native.empty(out, out.shape());
                 Native.exec("relu_bp", new INDArray[] {out, Native.contiguous(dy)}, new INDArray[] {masked});
                 INDArray dz = Native.empty(data, xs);
@@ -76,7 +82,7 @@ final class Pooling {
                 return new INDArray[] {dz};
             }, reluInput);
         }
-        return Autograd.record(name, out, (dy, need) -> {
+        return Autograd.record(name, attrs, out, (dy, need) -> {
             INDArray dx = Native.empty(data, xs);
             Native.exec(op + "_bp", new INDArray[] {data, Native.contiguous(dy)}, new INDArray[] {dx}, args);
             return new INDArray[] {dx};

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.mge4j.DType;
 import org.mge4j.Tensor;
 import org.mge4j.autodiff.Autograd;
+import org.mge4j.autodiff.OpAttributes;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -23,7 +24,7 @@ public final class Reduction {
         long[] in = x.shape();
         long[] kept = keptShape(in, ax);
         INDArray out = a.sum(true, ax).reshape(keepdims ? kept : dropped(in, ax));
-        return Autograd.record("sum", out, (dy, need) -> new INDArray[] {expand(dy, kept, in)}, x);
+        return Autograd.record("sum", reduceAttrs(axes, keepdims), out, (dy, need) -> new INDArray[] {expand(dy, kept, in)}, x);
     }
 
     /** Mean; integer input gives float32. */
@@ -38,7 +39,7 @@ public final class Reduction {
         }
         double n = count;
         INDArray out = a.mean(true, ax).reshape(keepdims ? kept : dropped(in, ax));
-        return Autograd.record("mean", out, (dy, need) -> new INDArray[] {expand(dy.div(n), kept, in)}, x);
+        return Autograd.record("mean", reduceAttrs(axes, keepdims), out, (dy, need) -> new INDArray[] {expand(dy.div(n), kept, in)}, x);
     }
 
     /** Maximum; at ties the gradient is shared equally. */
@@ -62,11 +63,16 @@ public final class Reduction {
         if (x.dtype() == DType.BOOL) {
             out = out.castTo(DataType.BOOL);
         }
-        return Autograd.record(op, out, (dy, need) -> {
+        return Autograd.record(op, x.dtype() == DType.BOOL ? null : reduceAttrs(axes, keepdims), out, (dy, need) -> {
             INDArray mask = a.eq(red.broadcast(in)).castTo(a.dataType());
             INDArray ties = mask.sum(true, ax);
             return new INDArray[] {mask.muli(expand(dy, kept, in)).divi(ties.broadcast(in))};
         }, x);
+    }
+
+    /** The attributes a tracer sees: the axes as given (empty for all) and keepdims. */
+    private static OpAttributes reduceAttrs(int[] axes, boolean keepdims) {
+        return OpAttributes.create().with("axes", axes == null ? new int[0] : axes).with("keepdims", keepdims);
     }
 
     /** Product; its gradient is {@code dy * prod / x} and so undefined where x has zeros. */

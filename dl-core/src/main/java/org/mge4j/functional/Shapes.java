@@ -6,6 +6,7 @@ import java.util.List;
 import org.mge4j.DType;
 import org.mge4j.Tensor;
 import org.mge4j.autodiff.Autograd;
+import org.mge4j.autodiff.OpAttributes;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -30,7 +31,7 @@ public final class Shapes {
         long[] target = inferShape(x.size(), shape, x.shape());
         long[] in = x.shape();
         INDArray out = Arrays.equals(in, target) ? x.nd() : x.nd().reshape('c', target);
-        return Autograd.record("reshape", out, (dy, need) -> new INDArray[] {dy.reshape('c', in)}, x);
+        return Autograd.record("reshape", OpAttributes.create().with("shape", shape), out, (dy, need) -> new INDArray[] {dy.reshape('c', in)}, x);
     }
 
     private static long[] inferShape(long size, long[] shape, long[] from) {
@@ -86,7 +87,10 @@ public final class Shapes {
         for (int i = e + 1; i < n; i++) {
             out[k++] = in[i];
         }
-        return reshape(x, out);
+        // its own op (not a reshape to this call's shape), so that a traced graph flattens any batch size
+        INDArray flat = Arrays.equals(in, out) ? x.nd() : x.nd().reshape('c', out);
+        return Autograd.record("flatten", OpAttributes.create().with("start_axis", s).with("end_axis", e), flat,
+                (dy, need) -> new INDArray[] {dy.reshape('c', in)}, x);
     }
 
     /** Axes permuted by {@code pattern}; an empty pattern reverses the axes. */
@@ -114,7 +118,7 @@ public final class Shapes {
         for (int i = 0; i < n; i++) {
             inverse[p[i]] = i;
         }
-        return Autograd.record("transpose", x.nd().permute(p), (dy, need) -> new INDArray[] {dy.permute(inverse)}, x);
+        return Autograd.record("transpose", OpAttributes.create().with("pattern", p), x.nd().permute(p), (dy, need) -> new INDArray[] {dy.permute(inverse)}, x);
     }
 
     /** A new axis of size one at {@code axis} (which may be {@code ndim}, or negative). */
@@ -199,7 +203,7 @@ public final class Shapes {
             sizes[i] = tensors.get(i).shape(ax);
         }
         INDArray out = arrays.length == 1 ? arrays[0].dup() : Nd4j.concat(ax, arrays);
-        return Autograd.record("concat", out, (dy, need) -> {
+        return Autograd.record("concat", OpAttributes.create().with("axis", ax), out, (dy, need) -> {
             INDArray[] g = new INDArray[sizes.length];
             long start = 0;
             for (int i = 0; i < sizes.length; i++) {

@@ -2,6 +2,7 @@ package org.mge4j.functional;
 
 import org.mge4j.Tensor;
 import org.mge4j.autodiff.Autograd;
+import org.mge4j.autodiff.OpAttributes;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -24,7 +25,7 @@ final class Softmax {
         int ax = Shapes.normAxis(axis, a.rank());
         INDArray out = shiftedExp(a, ax);
         out.divi(out.sum(true, ax));
-        return Autograd.record("softmax", out, (dy, need) ->
+        return Autograd.record("softmax", OpAttributes.create().with("axis", ax), out, (dy, need) ->
                 new INDArray[] {dy.sub(dy.mul(out).sum(true, ax)).muli(out)}, x);
     }
 
@@ -36,7 +37,7 @@ final class Softmax {
         INDArray shifted = a.sub(max);
         INDArray logZ = Transforms.log(Transforms.exp(shifted, true).sum(true, ax), false);
         INDArray out = shifted.subi(logZ);
-        return Autograd.record("log_softmax", out, (dy, need) ->
+        return Autograd.record("log_softmax", OpAttributes.create().with("axis", ax), out, (dy, need) ->
                 new INDArray[] {dy.sub(Transforms.exp(out, true).muli(dy.sum(true, ax)))}, x);
     }
 

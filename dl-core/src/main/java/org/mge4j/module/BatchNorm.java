@@ -77,10 +77,11 @@ public abstract class BatchNorm extends Module implements NormLayer {
         checkInputNdim(x);
         long[] shape = x.shape();
         Tensor in = x;
+        // -1 for the batch axis, so that a traced graph runs at any batch size
         if (shape.length == 2) {
-            in = x.reshape(shape[0], shape[1], 1, 1);
+            in = x.reshape(-1, shape[1], 1, 1);
         } else if (shape.length == 3) {
-            in = x.reshape(shape[0], shape[1], shape[2], 1);
+            in = x.reshape(-1, shape[1], shape[2], 1);
         }
         Tensor out;
         if (freeze) {
@@ -99,7 +100,7 @@ public abstract class BatchNorm extends Module implements NormLayer {
             out = F.batchNorm(in, trackRunningStats ? runningMean : null, trackRunningStats ? runningVar : null,
                     weight, bias, useBatch, training() && trackRunningStats ? momentum : 0.0, eps);
         }
-        return shape.length == 4 ? out : out.reshape(shape);
+        return shape.length == 4 ? out : shape.length == 2 ? out.reshape(-1, shape[1]) : out.reshape(-1, shape[1], shape[2]);
     }
 
     /** The number of channels C. */

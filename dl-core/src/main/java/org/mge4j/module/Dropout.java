@@ -31,7 +31,8 @@ public class Dropout extends Module {
     /** Drops elements in training; returns {@code x} itself in eval. */
     @Override
     public Tensor forward(Tensor x) {
-        return training() ? F.dropout(x, dropProb, true) : x;
+        // F.dropout in eval returns x too, but a trace then records the dropout for dump to remove
+        return F.dropout(x, dropProb, training());
     }
 
     @Override

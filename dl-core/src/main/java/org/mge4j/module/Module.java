@@ -80,7 +80,8 @@ public abstract class Module {
      * public {@code forward} method matching the inputs runs, then each forward hook may replace the output.
      */
     public Object call(Object... inputs) {
-        if (Scratch.activeId() != 0 || ActivationMemory.isOpen()) {
+        // a trace must see every tensor an op makes; scratch memory hands out copies it would not know
+        if (Scratch.activeId() != 0 || ActivationMemory.isOpen() || Autograd.isObserved()) {
             return invoke(inputs);
         }
         if (Autograd.isRecording()) {

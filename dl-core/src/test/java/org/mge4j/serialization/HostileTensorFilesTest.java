@@ -89,7 +89,8 @@ class HostileTensorFilesTest {
         c.add(new Case("st_bad_json", S, st("{\"a\":{\"dtype\":", 0), "not valid JSON"));
         c.add(new Case("st_duplicate_key", S, st("{" + ok + "," + ok + "}", 8), "not valid JSON"));
         c.add(new Case("st_unknown_dtype", S, st("{" + t("a", "F31", "[2]", 0, 8) + "}", 8), "unknown dtype"));
-        c.add(new Case("st_bf16_unsupported", S, st("{" + t("a", "BF16", "[2]", 0, 4) + "}", 4), "BF16"));
+        c.add(new Case("st_i16_unsupported", S, st("{" + t("a", "I16", "[2]", 0, 4) + "}", 4), "I16"));
+        c.add(new Case("st_bf16_wrong_size", S, st("{" + t("a", "BF16", "[2]", 0, 8) + "}", 8), "TensorInvalidInfo"));
         c.add(new Case("st_gap", S, st("{" + t("a", "F32", "[2]", 4, 12) + "}", 12), "InvalidOffset"));
         c.add(new Case("st_overlap", S, st("{" + ok + "," + t("b", "F32", "[2]", 4, 12) + "}", 12), "InvalidOffset"));
         c.add(new Case("st_end_before_begin", S, st("{" + t("a", "F32", "[0]", 0, 0) + "," + t("b", "F32", "[2]", 8, 0) + "}", 8), "InvalidOffset"));

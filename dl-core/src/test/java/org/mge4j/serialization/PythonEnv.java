@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * A Python virtual environment for interop tests, made once with {@code python3 -m venv} and {@code pip install}
  * under {@code ~/.cache/mge4j-test-venv/NAME} (outside the repository) and reused while its marker file exists.
  */
-final class PythonEnv {
+public final class PythonEnv {
     private final Path dir;
 
     private PythonEnv(Path dir) {
@@ -26,7 +26,7 @@ final class PythonEnv {
      * missing. A cached venv that lacks some of the packages gets just those installed, so adding a package to a
      * test does not rebuild the venv.
      */
-    static synchronized PythonEnv get(String name, String... packages) throws Exception {
+    public static synchronized PythonEnv get(String name, String... packages) throws Exception {
         Path root = Path.of(System.getProperty("user.home"), ".cache", "mge4j-test-venv", name);
         Path ready = root.resolve(".mge4j-ready");
         List<String> missing = new ArrayList<>(List.of(packages));
@@ -59,7 +59,7 @@ final class PythonEnv {
     }
 
     /** Runs {@code python args...} in the venv; fails the test with Python's output when it exits non-zero. */
-    String python(Path workDir, String... args) throws Exception {
+    public String python(Path workDir, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(dir.resolve("bin/python").toString()));
         cmd.addAll(List.of(args));
         Result r = run(workDir, cmd, 300);

@@ -83,6 +83,22 @@ class TensorFilesTest {
     }
 
     @Test
+    void bfloat16SafetensorsLoadAsFloat32Exactly() throws Exception {
+        String header = "{\"w\":{\"dtype\":\"BF16\",\"shape\":[3],\"data_offsets\":[0,6]}}";
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(h.length).array());
+        out.write(h);
+        // bfloat16 1.5 = 0x3FC0, -2.25 = 0xC010, 2^-10 = 0x3A80 (little-endian)
+        out.write(new byte[] {(byte) 0xC0, 0x3F, 0x10, (byte) 0xC0, (byte) 0x80, 0x3A});
+        Path p = dir.resolve("bf16.safetensors");
+        Files.write(p, out.toByteArray());
+        Tensor w = (Tensor) ((Map<?, ?>) Mge.load(p)).get("w");
+        assertEquals(DType.FLOAT32, w.dtype());
+        assertArrayEquals(new float[] {1.5f, -2.25f, 0x1p-10f}, w.toFloatArray());
+    }
+
+    @Test
     void safetensorsLayoutMatchesTheReferenceExampleByteForByte() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Safetensors.write(Map.of("b", Tensor.of(new float[] {1, 2}, 2)), Map.of("format", "pt"), out);

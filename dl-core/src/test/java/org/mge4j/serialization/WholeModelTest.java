@@ -120,6 +120,13 @@ class WholeModelTest {
         return p;
     }
 
+    /** Saved without the checksum trailer: editing the bytes afterwards would (rightly) fail its CRC32C. */
+    private Path saveForEditing(Object obj, String name) {
+        Path p = dir.resolve(name);
+        Mge.save(obj, p, SaveOptions.builder().checksums(false).build());
+        return p;
+    }
+
     private static LoadOptions trust(Class<?> type) {
         return LoadOptions.builder().trust(type).build();
     }
@@ -237,7 +244,7 @@ class WholeModelTest {
 
     @Test
     void aClassWhoseFieldsChangedFailsListingEveryUnusedAndMissingKey() throws Exception {
-        Path p = withClassName(save(new LayoutA(), "a.pkl"), "LayoutA", "LayoutB");
+        Path p = withClassName(saveForEditing(new LayoutA(), "a.pkl"), "LayoutA", "LayoutB");
         SerializationException e = assertThrows(SerializationException.class, () -> Mge.load(p, trust(LayoutB.class)));
         String m = e.getMessage();
         assertTrue(m.contains("does not fit class org.mge4j.serialization.WholeModelTest$LayoutB as it is now"), m);
@@ -245,7 +252,7 @@ class WholeModelTest {
                 + "also missing={'out.bias', 'out.weight'}"), m);
         assertTrue(m.contains("model.loadStateDict(weights, false)"), m);
 
-        Path c = withClassName(save(new LayoutA(), "c.pkl"), "LayoutA", "LayoutC");
+        Path c = withClassName(saveForEditing(new LayoutA(), "c.pkl"), "LayoutA", "LayoutC");
         e = assertThrows(SerializationException.class, () -> Mge.load(c, trust(LayoutC.class)));
         assertTrue(e.getMessage().contains("`fc2` was saved as a org.mge4j.module.Linear but the class now makes a "
                 + "org.mge4j.module.Sigmoid"), e.getMessage());
@@ -253,7 +260,7 @@ class WholeModelTest {
 
     @Test
     void aTrustedClassWithADifferentNameIsNamedInTheRefusal() throws Exception {
-        Path p = withClassName(save(new LayoutA(), "a.pkl"), "LayoutA", "LayoutZ");
+        Path p = withClassName(saveForEditing(new LayoutA(), "a.pkl"), "LayoutA", "LayoutZ");
         RefusedGlobalException e = assertThrows(RefusedGlobalException.class, () -> Mge.load(p, trust(LayoutA.class)));
         assertTrue(e.getMessage().contains("the trusted classes are [org.mge4j.serialization.WholeModelTest$LayoutA], "
                 + "and none is org.mge4j.serialization.WholeModelTest$LayoutZ"), e.getMessage());
@@ -263,7 +270,7 @@ class WholeModelTest {
     void modelsAsStateDictsGivesTheStateDictWithoutTheClassOrTrust() throws Exception {
         Mge.seed(4);
         Net net = trainedNet();
-        Path p = withClassName(save(net, "net.pkl"), "WholeModelTest$Net", "WholeModelTest$Gon");
+        Path p = withClassName(saveForEditing(net, "net.pkl"), "WholeModelTest$Net", "WholeModelTest$Gon");
         Object sd = Mge.load(p, LoadOptions.builder().modelsAsStateDicts().build());
         Map<?, ?> map = assertInstanceOf(Map.class, sd);
         Map<String, Tensor> want = net.stateDict();

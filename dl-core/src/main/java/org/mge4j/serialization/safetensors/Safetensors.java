@@ -50,7 +50,11 @@ public final class Safetensors {
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
     }
 
-    private record Entry(String name, DType dtype, long[] shape, long begin, long end) {
+    /** One tensor of the header; {@code bf16} marks BF16 data, which loads as float32 ({@code dtype}). */
+    private record Entry(String name, DType dtype, boolean bf16, long[] shape, long begin, long end) {
+        int itemSize() {
+            return bf16 ? 2 : dtype.itemSize();
+        }
     }
 
     /**
@@ -107,10 +111,10 @@ public final class Safetensors {
                 throw new SerializationException(what + ": tensor '" + e.name() + "' has data_offsets [" + e.begin() + ", " + e.end()
                         + "] but the previous tensor ends at " + expected + "; offsets must be contiguous, without gaps or overlaps (InvalidOffset)");
             }
-            long need = ArrayBytes.byteSize(e.shape(), e.dtype().itemSize());
+            long need = ArrayBytes.byteSize(e.shape(), e.itemSize());
             if (need != e.end() - e.begin()) {
                 throw new SerializationException(what + ": tensor '" + e.name() + "' of shape " + java.util.Arrays.toString(e.shape()) + " and "
-                        + SafetensorsDtype.name(e.dtype()) + " needs " + need + " bytes but its data_offsets span " + (e.end() - e.begin()) + " (TensorInvalidInfo)");
+                        + (e.bf16() ? "BF16" : SafetensorsDtype.name(e.dtype())) + " needs " + need + " bytes but its data_offsets span " + (e.end() - e.begin()) + " (TensorInvalidInfo)");
             }
             expected = e.end();
         }
@@ -122,9 +126,22 @@ public final class Safetensors {
         NumpyDtype le;
         for (Entry e : entries) {
             le = NumpyDtype.of(e.dtype()).withByteOrder('<');
-            tensors.put(e.name(), ArrayBytes.toTensor(data, (int) (8 + n + e.begin()), (int) (e.end() - e.begin()), le, e.shape(), 'C'));
+            int from = (int) (8 + n + e.begin());
+            int len = (int) (e.end() - e.begin());
+            tensors.put(e.name(), e.bf16() ? ArrayBytes.toTensor(bf16ToF32(data, from, len), 0, len * 2, le, e.shape(), 'C')
+                    : ArrayBytes.toTensor(data, from, len, le, e.shape(), 'C'));
         }
         return new Contents(tensors, metadata);
+    }
+
+    /** bfloat16 is the top half of a float32: widening is exact. */
+    private static byte[] bf16ToF32(byte[] data, int from, int len) {
+        byte[] f32 = new byte[len * 2];
+        for (int i = 0; i < len / 2; i++) {
+            f32[i * 4 + 2] = data[from + i * 2];
+            f32[i * 4 + 3] = data[from + i * 2 + 1];
+        }
+        return f32;
     }
 
     private static Map<String, String> metadata(JsonNode node, String what) {
@@ -151,13 +168,14 @@ public final class Safetensors {
         if (!dt.isTextual() || !SafetensorsDtype.BITS.containsKey(dt.asText())) {
             throw new SerializationException(where + " has an unknown dtype " + dt + " (InvalidHeaderDeserialization)");
         }
-        DType dtype = SafetensorsDtype.dtype(dt.asText(), name);
+        boolean bf16 = dt.asText().equals("BF16");
+        DType dtype = bf16 ? DType.FLOAT32 : SafetensorsDtype.dtype(dt.asText(), name);
         long[] shape = longs(node.get("shape"), -1, where + " shape");
         long[] offsets = longs(node.get("data_offsets"), 2, where + " data_offsets");
         if (shape.length > ArrayBytes.MAX_RANK) {
             throw new SerializationException(where + " has rank " + shape.length + ", above the limit of " + ArrayBytes.MAX_RANK);
         }
-        return new Entry(name, dtype, shape, offsets[0], offsets[1]);
+        return new Entry(name, dtype, bf16, shape, offsets[0], offsets[1]);
     }
 
     private static long[] longs(JsonNode node, int count, String where) {

@@ -46,8 +46,7 @@ final class SafetensorsDtype {
             case "BOOL": return DType.BOOL;
             default:
                 throw new SerializationException("tensor '" + tensor + "' has safetensors dtype " + name
-                        + ", which mge4j has no tensor type for (it loads F16, F32, F64, I8, I32, I64, U8 and BOOL)"
-                        + (name.equals("BF16") ? "; convert it to F32 in Python first: t.float()" : ""));
+                        + ", which mge4j has no tensor type for (it loads F16, BF16 (as float32), F32, F64, I8, I32, I64, U8 and BOOL)");
         }
     }
 

@@ -6,7 +6,8 @@ import org.mge4j.Backend;
 import org.mge4j.serialization.SerializationException;
 
 /**
- * The file tools of {@code install/mge4j} (and {@code java -jar kernel.jar}): {@code inspect} and {@code convert}.
+ * The file tools of {@code install/mge4j} (and {@code java -jar kernel.jar}): {@code inspect}, {@code convert} and
+ * {@code run} (a dumped graph).
  * Exit codes: 0 done, 1 the file could not be read or written (the message says why, on stderr), 2 the command
  * line is wrong. Errors print no stack trace unless {@code --debug} is given. Nothing here touches ZeroMQ.
  */
@@ -23,7 +24,7 @@ public final class Cli {
 
     /** True for the subcommands {@link #run} handles. */
     public static boolean handles(String subcommand) {
-        return subcommand.equals("inspect") || subcommand.equals("convert");
+        return subcommand.equals("inspect") || subcommand.equals("convert") || subcommand.equals("run");
     }
 
     /** Runs {@code args} ({@code inspect ...} or {@code convert ...}); returns the exit code. */
@@ -51,7 +52,16 @@ public final class Cli {
                     Backend.init();
                     Convert.run(r, out, err);
                 }
-                default -> throw new UsageException("unknown command '" + command + "'; the file tools are inspect and convert");
+                case "run" -> {
+                    if (wantsHelp(rest)) {
+                        out.println(RunGraph.usage(program()));
+                        return OK;
+                    }
+                    RunGraph.Request r = RunGraph.parse(rest);
+                    Backend.init();
+                    RunGraph.run(r, out);
+                }
+                default -> throw new UsageException("unknown command '" + command + "'; the file tools are inspect, convert and run");
             }
             return OK;
         } catch (UsageException e) {
@@ -86,7 +96,8 @@ public final class Cli {
     public static String usage(String program) {
         return String.join("\n",
                 row(program + " inspect FILE [--json]", "what a .pkl/.pt/.safetensors/.npy/.npz file holds, running nothing in it"),
-                row(program + " convert IN OUT [--drop-non-tensors]", "rewrite IN in the format OUT's extension names"));
+                row(program + " convert IN OUT [--drop-non-tensors]", "rewrite IN in the format OUT's extension names"),
+                row(program + " run MODEL.mge --input NAME=X.npy", "run a dumped graph (load_and_run): outputs and timing"));
     }
 
     /** One line of a usage table: the command, then its description from column 46 (on the next line if it is long). */
