@@ -3,7 +3,6 @@ package org.mge4j.display;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -170,38 +169,22 @@ class RendererRegistryTest {
         assertTrue(r.candidates(ArrayList.class).get(0) instanceof CheckpointRenderer.ForLists);
     }
 
-    /** Stands in for org.mge4j.jit.GraphInference, which this dl-core may not have yet. */
-    public static final class FakeGraph {
-        public List<String> inputNames() {
-            return List.of("data");
-        }
-
-        public Map<String, long[]> inputShapes() {
-            return Map.of("data", new long[] {1, 1, 28, 28});
-        }
-
-        public List<String> outputNames() {
-            return List.of("softmax<0>");
-        }
-
-        public int opCount() {
-            return 4;
-        }
-
-        public List<String> opNames() {
-            return List.of("Convolution", "Elemwise", "Convolution", "Softmax");
-        }
-    }
-
     @Test
-    void aGraphIsDrawnThroughItsMethodsAndAMissingGraphClassRegistersNothing() {
-        assertNull(new GraphInferenceRenderer("org.example.NoSuchGraph").type());
-        RendererRegistry r = new RendererRegistry().register(new GraphInferenceRenderer(FakeGraph.class.getName()));
-        MimeBundle b = r.render(new FakeGraph());
-        assertEquals("FakeGraph: 4 ops\n  input  data (1, 1, 28, 28)\n  output softmax<0>\n"
-                + "  ops    Convolution x2  Elemwise x1  Softmax x1", b.text());
-        assertTrue(b.html().contains("softmax&lt;0&gt;"), b.html());
-        assertTrue(b.html().contains("Convolution ×2"), b.html());
+    void aLoadedGraphShowsItsInputsOutputsAndOps(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Fixtures.ConvNet net = new Fixtures.ConvNet();
+        net.eval();
+        var traced = org.mge4j.jit.Jit.trace((Tensor x) -> org.mge4j.functional.F.softmax(net.call(x)),
+                org.mge4j.jit.TraceOptions.builder().symbolic(true).captureAsConst(true).build());
+        traced.call(Tensor.zeros(1, 1, 28, 28));
+        String file = dir.resolve("convnet.mge").toString();
+        traced.dump(file, org.mge4j.jit.DumpOptions.builder().argNames("data").build());
+        var graph = org.mge4j.jit.Jit.load(file);
+        MimeBundle b = Renderers.render(graph);
+        assertTrue(b.text().startsWith("GraphInference: " + graph.opCount() + " ops\n  input  data (1, 1, 28, 28)\n"
+                + "  output " + graph.outputNames().get(0)), b.text());
+        assertTrue(b.text().contains("max_pool2d x2"), b.text());
+        assertTrue(b.html().contains("max_pool2d ×2"), b.html());
+        assertInstanceOf(GraphInferenceRenderer.class, Renderers.registry().candidates(graph.getClass()).get(0));
     }
 
     @Test

@@ -1,76 +1,40 @@
 package org.mge4j.display.renderers;
 
-import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.mge4j.display.Html;
 import org.mge4j.display.MimeBundle;
 import org.mge4j.display.RenderContext;
 import org.mge4j.display.Renderer;
+import org.mge4j.jit.GraphInference;
 
 /**
- * A loaded static graph ({@code org.mge4j.jit.GraphInference}, from {@code Jit.load}): its inputs with their
- * shapes, its outputs, and how many of each op it runs.
- *
- * <p>It reads the graph through its public methods {@code inputNames()}, {@code inputShapes()},
- * {@code outputNames()}, {@code opCount()} and {@code opNames()} by reflection, because display is built
- * against dl-core versions that may not have the jit package yet; where the class is missing this renderer is
- * not registered, and a graph whose class lacks one of the methods is left to its {@code toString()}.
+ * A loaded static graph ({@link GraphInference}, from {@code Jit.load}): its inputs with the shapes they were
+ * traced with, its outputs, and how many of each op it runs.
  */
-public final class GraphInferenceRenderer implements Renderer<Object> {
-    /** The class drawn. */
-    public static final String GRAPH_CLASS = "org.mge4j.jit.GraphInference";
-
-    private final String className;
-
-    /** Used by ServiceLoader: draws {@value #GRAPH_CLASS}. */
+public final class GraphInferenceRenderer implements Renderer<GraphInference> {
+    /** Used by ServiceLoader. */
     public GraphInferenceRenderer() {
-        this(GRAPH_CLASS);
-    }
-
-    /** Draws another class with the same methods (tests, or a graph type of another library). */
-    public GraphInferenceRenderer(String className) {
-        this.className = className;
-    }
-
-    /** The graph class, or null when it is not on the classpath (the registry then skips this renderer). */
-    @Override
-    @SuppressWarnings("unchecked")
-    public Class<Object> type() {
-        try {
-            return (Class<Object>) Class.forName(className, false, GraphInferenceRenderer.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            return null;
-        }
     }
 
     @Override
-    public MimeBundle render(Object graph, RenderContext ctx) {
-        List<?> inputs;
-        Map<?, ?> shapes;
-        List<?> outputs;
-        int ops;
-        List<?> opNames;
-        try {
-            inputs = (List<?>) call(graph, "inputNames");
-            shapes = (Map<?, ?>) call(graph, "inputShapes");
-            outputs = (List<?>) call(graph, "outputNames");
-            ops = ((Number) call(graph, "opCount")).intValue();
-            opNames = (List<?>) call(graph, "opNames");
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            return null;
-        }
+    public Class<GraphInference> type() {
+        return GraphInference.class;
+    }
+
+    @Override
+    public MimeBundle render(GraphInference graph, RenderContext ctx) {
+        Map<String, long[]> shapes = graph.inputShapes();
+        int ops = graph.opCount();
         Map<String, Integer> histogram = new LinkedHashMap<>();
-        for (Object op : opNames) {
-            histogram.merge(String.valueOf(op), 1, Integer::sum);
+        for (String op : graph.opNames()) {
+            histogram.merge(op, 1, Integer::sum);
         }
-        StringBuilder text = new StringBuilder(graph.getClass().getSimpleName()).append(": ").append(ops)
-                .append(ops == 1 ? " op" : " ops");
-        for (Object in : inputs) {
+        StringBuilder text = new StringBuilder("GraphInference: ").append(Units.count(ops, "op"));
+        for (String in : graph.inputNames()) {
             text.append("\n  input  ").append(in).append(' ').append(shape(shapes.get(in)));
         }
-        for (Object out : outputs) {
+        for (String out : graph.outputNames()) {
             text.append("\n  output ").append(out);
         }
         text.append("\n  ops    ");
@@ -78,14 +42,14 @@ public final class GraphInferenceRenderer implements Renderer<Object> {
         MimeBundle.Builder b = MimeBundle.builder().text(text.toString().stripTrailing());
         if (ctx.wants(MimeBundle.TEXT_HTML)) {
             StringBuilder sb = new StringBuilder(HtmlStyle.open())
-                    .append(HtmlStyle.header(graph.getClass().getSimpleName(), ops + (ops == 1 ? " op" : " ops")))
+                    .append(HtmlStyle.header("GraphInference", Units.count(ops, "op")))
                     .append(HtmlStyle.table(3)).append("<tbody>");
-            for (Object in : inputs) {
-                sb.append("<tr><td>input</td><td class=\"mge4j-k\">").append(Html.escape(String.valueOf(in)))
-                        .append("</td><td>").append(Html.escape(shape(shapes.get(in)))).append("</td></tr>");
+            for (String in : graph.inputNames()) {
+                sb.append("<tr><td>input</td><td class=\"mge4j-k\">").append(Html.escape(in)).append("</td><td>")
+                        .append(Html.escape(shape(shapes.get(in)))).append("</td></tr>");
             }
-            for (Object out : outputs) {
-                sb.append("<tr><td>output</td><td class=\"mge4j-k\">").append(Html.escape(String.valueOf(out)))
+            for (String out : graph.outputNames()) {
+                sb.append("<tr><td>output</td><td class=\"mge4j-k\">").append(Html.escape(out))
                         .append("</td><td></td></tr>");
             }
             sb.append("</tbody></table><div style=\"margin-top:4px\">");
@@ -95,12 +59,7 @@ public final class GraphInferenceRenderer implements Renderer<Object> {
         return b.build();
     }
 
-    private static Object call(Object target, String method) throws ReflectiveOperationException {
-        Method m = target.getClass().getMethod(method);
-        return m.invoke(target);
-    }
-
-    private static String shape(Object s) {
-        return s instanceof long[] l ? Units.shape(l) : String.valueOf(s);
+    private static String shape(long[] s) {
+        return s == null ? "?" : Units.shape(s);
     }
 }
