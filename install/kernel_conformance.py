@@ -37,6 +37,10 @@ class Mge4jKernelTests(jkt.KernelTests):
     code_display_data = [
         {"code": 'display("<b>test</b>", "text/html");', "mime": "text/html"},
         {"code": 'display("plain words");', "mime": "text/plain"},
+        # display's renderers, with no import lines: a state dict table, an image grid, a chart
+        {"code": 'display(new Linear(4, 2).stateDict());', "mime": "text/html"},
+        {"code": 'display(Images.grid(Tensor.rand(2, 1, 8, 8), "a", "b"));', "mime": "image/png"},
+        {"code": 'display(LineChart.of("loss", List.of(1.0, 0.5)));', "mime": "image/png"},
     ]
 
     supported_history_operations = ("tail", "range", "search")
@@ -97,6 +101,20 @@ class Mge4jKernelTests(jkt.KernelTests):
         self.assertEqual(seq[0], ("stream", "A"))
         self.assertEqual(seq[1][0], "display_data")
         self.assertEqual("".join(t for k, t in seq[2:] if k == "stream"), "C")
+
+    def test_mge4j_progress_updates_in_place(self):
+        # a notebook runner (allow_stdin=False, as nbclient sends) gets one display redrawn in place
+        self.flush_channels()
+        msg_id = self.kc.execute("for (int i : Progress.range(4).every(java.time.Duration.ZERO)) { }",
+                                 allow_stdin=False)
+        self.assertEqual(self._reply(msg_id)["content"]["status"], "ok")
+        out = [m for m in self._iopub_for(msg_id) if m["msg_type"].endswith("display_data")]
+        self.assertEqual(out[0]["msg_type"], "display_data")
+        self.assertGreaterEqual(len(out), 5)
+        ids = {m["content"]["transient"]["display_id"] for m in out}
+        self.assertEqual(len(ids), 1)
+        self.assertTrue(all(m["msg_type"] == "update_display_data" for m in out[1:]))
+        self.assertIn("100%", out[-1]["content"]["data"]["text/plain"])
 
     def test_mge4j_stdin(self):
         self.flush_channels()

@@ -16,7 +16,7 @@ cd "$ROOT"
 
 if [[ "${1:-}" != "--skip-build" ]]; then
     mvn -q -B -N install
-    mvn -q -B -pl dl-core install -DskipTests      # the kernel ships dl-core in lib/
+    mvn -q -B -pl dl-core,display install -DskipTests   # the kernel ships dl-core and display in lib/
     mvn -q -B -pl kernel package -DskipTests
 fi
 JAR="$(ls "$ROOT"/kernel/target/kernel-*-all.jar | head -1)"
@@ -73,6 +73,12 @@ nb = new_notebook(cells=[
     new_code_cell('class Shape { int sides() { return 3; } }\nShape shape = new Shape();\nint unrelated = 7;'),
     new_code_cell('class Shape { int sides() { return 4; } }'),
     new_code_cell('shape.sides() + " " + unrelated'),
+    # display: a state dict table, a tensor image grid, a chart, a progress bar updated in place (nbclient
+    # applies update_display_data to the output it stored, so only the final state remains)
+    new_code_cell('net.stateDict()'),
+    new_code_cell('display(Images.grid(Tensor.rand(6, 1, 28, 28), "a", "b", "c", "d", "e", "f"));'),
+    new_code_cell('LineChart.of("loss", List.of(2.3, 1.1, 0.7, 0.5)).xLabel("epoch")'),
+    new_code_cell('for (int i : Progress.range(20).desc("train")) { Thread.sleep(20); }'),
 ], metadata={"kernelspec": {"name": "mge4j", "display_name": "Java (mge4j)", "language": "java"}})
 nbformat.write(nb, work + "/demo.ipynb")
 PYEOF
@@ -88,6 +94,19 @@ assert c[2].outputs[0]["data"]["text/html"] == "<b>bold</b>", c[2].outputs
 dl = "".join(o.get("text", "") for o in c[3].outputs if o.get("name") == "stdout")
 assert dl == ("[5, 2]\n0.bias [3]\n0.weight [3, 4]\n2.bias [2]\n2.weight [2, 3]\n"), c[3].outputs
 assert c[6].outputs[0]["data"]["text/plain"] == "4 7", c[6].outputs
+sd = c[7].outputs[0]
+assert sd["output_type"] == "execute_result", c[7].outputs
+assert "<table" in sd["data"]["text/html"] and "0.weight" not in sd["data"]["text/html"], sd["data"]["text/html"][:300]
+assert sd["data"]["text/plain"].startswith("state dict: 4 tensors, 23 elements"), sd["data"]["text/plain"]
+grid = c[8].outputs[0]
+assert grid["output_type"] == "display_data" and grid["data"]["image/png"].startswith("iVBOR"), c[8].outputs
+assert grid["data"]["text/plain"].startswith("[image grid: 6 images (1, 28, 28): a, b, c"), grid["data"]["text/plain"]
+chart = c[9].outputs[0]
+assert chart["data"]["image/png"].startswith("iVBOR") and chart["data"]["text/plain"].startswith("LineChart"), chart
+bars = [o for o in c[10].outputs if o["output_type"] == "display_data"]
+assert len(bars) == 1, c[10].outputs   # one output, redrawn in place
+assert "train: 100%|" in bars[0]["data"]["text/plain"] and "20/20" in bars[0]["data"]["text/plain"], bars
+assert "width:100.0%" in bars[0]["data"]["text/html"], bars
 assert nb.metadata["language_info"]["name"] == "java"
 print("notebook outputs OK")
 PYEOF

@@ -9,7 +9,8 @@ cd "$root"
 
 apt_packages=(openjdk-17-jdk-headless maven dataset-fashion-mnist python3 python3-venv python3-numpy
               python3-jupyter-client python3-jupyter-kernel-test python3-nbclient
-              python3-nbconvert python3-nbformat jupyter-console)
+              python3-nbconvert python3-nbformat jupyter-console
+              fonts-dejavu-core chromium chromium-driver)
 
 install_packages() {
     local missing=()
@@ -34,6 +35,14 @@ mvn -B -ntp install
 if [[ -x install/test-kernel.sh ]]; then
     echo "== kernel conformance (jupyter_kernel_test)"
     install/test-kernel.sh
+fi
+
+if [[ "${MGE4J_SKIP_BROWSER:-0}" != "1" ]]; then
+    # ~40 s with the venv in place (~2 min on a fresh machine); screenshots go to a temp folder, not docs/
+    echo "== display in a real browser (JupyterLab + chromium; MGE4J_SKIP_BROWSER=1 skips it)"
+    shots="$(mktemp -d /tmp/mge4j-shots.XXXXXX)"
+    install/test-browser.sh --skip-build "$shots"
+    rm -rf "$shots"
 fi
 
 if [[ "${MGE4J_SKIP_CUDA_CHECK:-}" == 1 ]]; then

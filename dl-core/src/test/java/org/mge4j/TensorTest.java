@@ -154,7 +154,7 @@ class TensorTest {
     void reprMatchesMegEngine() {
         assertEquals("Tensor([1. 2. 3.], device=cpu0:0)", Tensor.of(new float[] {1, 2, 3}).toString());
         assertEquals("Tensor([1 2], dtype=int32, device=cpu0:0)", Tensor.of(new int[] {1, 2}).toString());
-        assertEquals("Tensor([[1.  2.5]\n        [3.  4. ]], device=cpu0:0)", Tensor.of(new double[][] {{1, 2.5}, {3, 4}}).toString());
+        assertEquals("Tensor([[1.  2.5]\n [3.  4. ]], device=cpu0:0)", Tensor.of(new double[][] {{1, 2.5}, {3, 4}}).toString());
         assertTrue(Tensor.zeros(2000).toString().contains("..."));
     }
 

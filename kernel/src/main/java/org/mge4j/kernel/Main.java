@@ -54,6 +54,8 @@ public final class Main {
     }
 
     private static void runKernel(Path connectionFile) throws Exception {
+        // a kernel never opens windows; charts and image grids draw off-screen even when $DISPLAY is set
+        System.setProperty("java.awt.headless", "true");
         String unavailable = BackendReport.startupFailure();
         if (unavailable != null) {
             // Jupyter shows the kernel as dead and its log has this one line; no native stack, no JVM crash

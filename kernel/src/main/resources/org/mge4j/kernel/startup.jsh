@@ -10,7 +10,10 @@ import java.net.*;
 import java.nio.file.*;
 import java.time.*;
 import java.util.regex.*;
-import static org.mge4j.kernel.display.Notebook.*;
+// display(obj), display(obj, mime...), updateDisplay, clearOutput, render, summary; Html, Markdown, Latex, Svg,
+// Json, Image, Images, LineChart, Histogram, LiveChart, Progress, StateDictDiff
+import static org.mge4j.display.Display.*;
+import org.mge4j.display.*;
 import org.mge4j.*;
 import org.mge4j.functional.F;
 import org.mge4j.module.*;

@@ -1,32 +1,32 @@
 package org.mge4j.kernel.display;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.mge4j.kernel.io.Cell;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.UUID;
+import org.mge4j.display.Display;
 
 /**
- * Functions a notebook cell can call (statically imported in every cell): {@code display(obj)},
- * {@code display(text, "text/html")}, {@code updateDisplay(id, obj)}, {@code clearOutput()}.
- * Pending printed text is published before each display, so output keeps program order.
+ * The kernel's side of showing values: the MIME bundle of a cell's result (through the {@link DisplayBridge},
+ * by default display's renderer registry) and the {@code display}/{@code updateDisplay}/{@code clearOutput}
+ * functions, which now live in {@link Display} (what cells import) and are kept here for code that called them
+ * through this class. {@link #install()} connects display's outputs to the running cell.
  */
 public final class Notebook {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static volatile DisplayBridge bridge = loadBridge();
 
     private Notebook() {
     }
 
     private static DisplayBridge loadBridge() {
-        for (DisplayBridge b : ServiceLoader.load(DisplayBridge.class)) {
+        for (DisplayBridge b : ServiceLoader.load(DisplayBridge.class, Notebook.class.getClassLoader())) {
             return b;
         }
         return new TextDisplayBridge();
+    }
+
+    /** Sends display's outputs (displays, progress bars, live charts) to the running cell. Called at startup. */
+    public static void install() {
+        Display.useSink(new KernelDisplaySink());
     }
 
     /** The bridge used for results and displays. */
@@ -34,7 +34,7 @@ public final class Notebook {
         return bridge;
     }
 
-    /** Replaces the bridge (e.g. by the display module at startup). */
+    /** Replaces the bridge (null restores the text-only one). */
     public static void useBridge(DisplayBridge b) {
         bridge = b == null ? new TextDisplayBridge() : b;
     }
@@ -46,67 +46,28 @@ public final class Notebook {
         return data;
     }
 
-    /** Shows a value below the cell now; returns its display id for {@link #updateDisplay}. */
+    /** Shows a value below the cell now; returns its display id. See {@link Display#display(Object)}. */
     public static String display(Object value) {
-        return show("display_data", bundle(value), UUID.randomUUID().toString());
+        return Display.display(value);
     }
 
-    /**
-     * Shows text under a given MIME type, e.g. {@code display("<b>hi</b>", "text/html")}; for other objects, shows
-     * only the requested types of their bundle (plus text/plain).
-     */
-    public static String display(Object value, String mimeType) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        if (value instanceof CharSequence cs) {
-            data.put(mimeType, cs.toString());
-            data.put("text/plain", cs.toString());
-        } else {
-            Map<String, Object> all = bundle(value);
-            if (!all.containsKey(mimeType)) {
-                throw new IllegalArgumentException("cannot show a " + value.getClass().getName() + " as " + mimeType
-                        + "; it renders as " + all.keySet());
-            }
-            data.put(mimeType, all.get(mimeType));
-            data.put("text/plain", all.get("text/plain"));
-        }
-        return show("display_data", data, UUID.randomUUID().toString());
+    /** Shows the given representations of a value; a String is content of that type. See {@link Display}. */
+    public static String display(Object value, String... mimeTypes) {
+        return Display.display(value, mimeTypes);
     }
 
     /** Replaces the output shown earlier under {@code displayId}. */
     public static void updateDisplay(String displayId, Object value) {
-        show("update_display_data", bundle(value), displayId);
+        Display.updateDisplay(displayId, value);
     }
 
     /** Clears the output of the current cell now. */
     public static void clearOutput() {
-        clearOutput(false);
+        Display.clearOutput(false);
     }
 
     /** Clears the output of the current cell; with {@code wait}, only when new output arrives. */
     public static void clearOutput(boolean wait) {
-        Cell cell = requireCell("clearOutput");
-        cell.flush();
-        ObjectNode c = JsonNodeFactory.instance.objectNode();
-        c.put("wait", wait);
-        cell.publish("clear_output", c);
-    }
-
-    private static String show(String type, Map<String, Object> data, String id) {
-        Cell cell = requireCell("display");
-        cell.flush();
-        ObjectNode c = JsonNodeFactory.instance.objectNode();
-        c.set("data", JSON.valueToTree(data));
-        c.putObject("metadata");
-        c.putObject("transient").put("display_id", id);
-        cell.publish(type, c);
-        return id;
-    }
-
-    private static Cell requireCell(String what) {
-        Cell cell = Cell.current();
-        if (cell == null) {
-            throw new IllegalStateException(what + " works only inside a running notebook cell");
-        }
-        return cell;
+        Display.clearOutput(wait);
     }
 }

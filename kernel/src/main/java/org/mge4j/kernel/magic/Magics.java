@@ -159,6 +159,7 @@ final class Magics {
             for (Path p : matches) {
                 onClasspath.add(p.toAbsolutePath().toString());
                 evaluator.addToClasspath(p.toAbsolutePath().toString());
+                org.mge4j.display.Renderers.reload();   // renderers listed in the new jar's META-INF/services
                 added.add(p.toAbsolutePath().toString());
             }
         }
@@ -214,6 +215,7 @@ final class Magics {
             String p = jar.toAbsolutePath().toString();
             if (onClasspath.add(p)) {
                 evaluator.addToClasspath(p);
+                org.mge4j.display.Renderers.reload();   // renderers listed in the new jar's META-INF/services
                 out.println("Added " + jar.getFileName());
                 added++;
             }

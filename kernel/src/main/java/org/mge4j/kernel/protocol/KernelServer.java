@@ -1,6 +1,7 @@
 package org.mge4j.kernel.protocol;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.mge4j.kernel.display.Notebook;
 import org.mge4j.kernel.eval.Evaluator;
 import org.mge4j.kernel.eval.JShellEvaluator;
 import org.mge4j.kernel.io.OutputRouter;
@@ -71,6 +72,7 @@ public final class KernelServer {
         ZMQ.Socket in = bind(SocketType.ROUTER, info.stdinPort());
         ZMQ.Socket hb = bind(SocketType.REP, info.hbPort());
         iopub = new IopubPublisher(pub, codec);
+        Notebook.install();
         stdin = new StdinChannel(in, codec, session);
         output = new OutputRouter();
         HistoryStore history = new HistoryStore(HistoryStore.defaultFile());
