@@ -8,4 +8,4 @@ cd "$root"
 mvn -q -B -o install -DskipTests
 mvn -q -B -o -Pbench -pl bench package -DskipTests
 cp="bench/target/classes:$(cat bench/target/classpath.txt)"
-exec java -Xmx1g -Dorg.bytedeco.javacpp.platform.extension=-onednn-avx2 -cp "$cp" org.mge4j.bench.JitBench --results bench/RESULTS.md "$@"
+exec java -Xmx1g --add-modules jdk.incubator.vector -Dmge4j.jit.debug=${DEBUG:-false} -Dmge4j.jit.kernels=${KERNELS:-auto} -Dorg.bytedeco.javacpp.platform.extension=-onednn-avx2 -cp "$cp" org.mge4j.bench.JitBench --results bench/RESULTS.md "$@"

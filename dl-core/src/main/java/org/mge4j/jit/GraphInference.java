@@ -19,6 +19,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * var net = Jit.load("convnet.mge");
  * Map<String, Tensor> out = net.run(Map.of("data", x));
  * }</pre>
+ *
+ * <p>Each new input shape is prepared once (the last four are kept): over ND4J with output memory and native op
+ * contexts set up, and, when every op has a Java form and the JVM has the vector API ({@code --add-modules
+ * jdk.incubator.vector}, which the kernel and {@code mge4j run} pass), as a Java plan with no native call between
+ * input and output. The first call of a shape times both and keeps the faster (up to ~3 s the first time in a JVM
+ * while the JIT compiles the Java kernels; {@code -Dmge4j.jit.kernels=vector|nd4j} skips the timing). The two agree
+ * within float rounding (1e-4 relative), and each prepared op is checked against an ordinary run before use.
  */
 public final class GraphInference {
     /** Files over this size are refused before they are read. */
@@ -126,6 +133,15 @@ public final class GraphInference {
             result.put(graph.outputNames.get(i), Tensor.wrap(out[i]));
         }
         return result;
+    }
+
+    /** Which prepared form runs inputs like these (tests): "java", "nd4j" or "none". */
+    String preparedForm(Tensor... inputs) {
+        INDArray[] in = new INDArray[inputs.length];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = inputs[i].nd();
+        }
+        return interpreter.preparedForm(in);
     }
 
     private static void checkShape(Graph.Var v, long[] got) {

@@ -1,6 +1,8 @@
 package org.mge4j.jit;
 
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mge4j.Tensor;
@@ -24,7 +26,6 @@ final class Interpreter {
     private final int[] outputSlot;
     private final int[] resultSlots;
     private final int size;
-    private CompiledPlan plan;
 
     Interpreter(Graph graph) {
         this.graph = graph;
@@ -66,18 +67,68 @@ final class Interpreter {
     }
 
     /**
+     * The prepared forms of the graph for one set of input shapes: ND4J's, and the Java one where the graph has it.
+     * Which runs is decided by timing on the first call. A decision for ND4J is taken again at the first call 1 s
+     * and 5 s later: C2 compiles the Java kernels in the background, seconds after they first ran on a busy machine,
+     * so a cold decision can favour ND4J wrongly.
+     */
+    private static final class Prepared {
+        final CompiledPlan nd4j;
+        final VectorPlan java;
+        final long built = System.nanoTime();
+        boolean useJava;
+        int rechecks;
+
+        Prepared(CompiledPlan nd4j, VectorPlan java, boolean useJava) {
+            this.nd4j = nd4j;
+            this.java = java;
+            this.useJava = useJava;
+        }
+
+        boolean recheckDue() {
+            return java != null && !useJava && rechecks < 2
+                    && System.nanoTime() - built > (rechecks == 0 ? 1_000_000_000L : 5_000_000_000L);
+        }
+    }
+
+    /** Prepared forms for the last few input shapes (a last, smaller batch does not throw away the full one's). */
+    private final Map<List<Long>, Prepared> prepared = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<Long>, Prepared> eldest) {
+            return size() > 4;
+        }
+    };
+
+    private static List<Long> shapeKey(INDArray[] inputs) {
+        List<Long> key = new ArrayList<>();
+        for (INDArray in : inputs) {
+            key.add((long) in.rank());
+            key.add((long) in.dataType().ordinal());
+            for (long d : in.shape()) {
+                key.add(d);
+            }
+        }
+        return key;
+    }
+
+    /**
      * The graph's outputs for {@code inputs} (in the graph's input order). The first call with new input shapes runs
-     * op by op and prepares a {@link CompiledPlan} for those shapes, which later calls with the same shapes use.
-     * One call at a time: prepared ops reuse their memory.
+     * op by op and prepares the graph for those shapes: a {@link CompiledPlan} over ND4J and, where every op has one,
+     * a {@link VectorPlan} in Java, kept when it is faster ({@link PlanTiming}). Later calls with the same shapes use
+     * them. One call at a time: prepared forms reuse their memory.
      */
     synchronized INDArray[] run(INDArray[] inputs) {
-        INDArray[] values = new INDArray[size];
-        System.arraycopy(inputs, 0, values, 0, inputs.length);
-        int k = inputs.length;
-        for (Graph.Var c : graph.consts) {
-            values[k++] = c.constValue();
+        Prepared ready = prepared.get(shapeKey(inputs));
+        if (ready != null && ready.recheckDue() && "auto".equals(VectorPlan.mode())) {
+            ready.rechecks++;
+            ready.useJava = PlanTiming.javaIsFaster(ready.java, ready.nd4j, values(inputs), inputs, resultSlots, false);
         }
-        if (plan != null && plan.fits(inputs)) {
+        if (ready != null && ready.useJava) {
+            return ready.java.run(inputs, resultSlots);
+        }
+        INDArray[] values = values(inputs);
+        if (ready != null) {
+            CompiledPlan plan = ready.nd4j;
             plan.run(values);
             INDArray[] out = new INDArray[resultSlots.length];
             for (int i = 0; i < out.length; i++) {
@@ -89,13 +140,36 @@ final class Interpreter {
         runEachOp(values);
         if (graph.nodes.stream().noneMatch(n -> n.kind == OpKind.BATCH_NORM && n.boolAttr("training") || n.kind == OpKind.DROPOUT)) {
             // ops with effects or randomness would run twice while the plan is checked: those graphs stay op by op
-            plan = CompiledPlan.build(graph.nodes, inputSlots, outputSlot, values.clone(), inputs.length);
+            CompiledPlan plan = CompiledPlan.build(graph.nodes, inputSlots, outputSlot, values.clone(), inputs.length);
+            // live constants (a trace without captureAsConst) change between calls; the Java plan copies them once
+            VectorPlan java = graph.consts.stream().allMatch(c -> c.value != null) && VectorPlan.available()
+                    ? VectorPlan.build(graph.nodes, inputSlots, outputSlot, values.clone(), inputs.length) : null;
+            boolean useJava = java != null
+                    && (!"auto".equals(VectorPlan.mode()) || PlanTiming.javaIsFaster(java, plan, values, inputs, resultSlots, true));
+            prepared.put(shapeKey(inputs), new Prepared(plan, java, useJava));
         }
         INDArray[] out = new INDArray[resultSlots.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = values[resultSlots[i]];
         }
         return out;
+    }
+
+    /** Which prepared form runs inputs of these shapes: "java", "nd4j", or "none" (not prepared: op by op). */
+    synchronized String preparedForm(INDArray[] inputs) {
+        Prepared ready = prepared.get(shapeKey(inputs));
+        return ready == null ? "none" : ready.useJava ? "java" : "nd4j";
+    }
+
+    /** Inputs, then the constants' current values, then room for every op's result. */
+    private INDArray[] values(INDArray[] inputs) {
+        INDArray[] values = new INDArray[size];
+        System.arraycopy(inputs, 0, values, 0, inputs.length);
+        int k = inputs.length;
+        for (Graph.Var c : graph.consts) {
+            values[k++] = c.constValue();
+        }
+        return values;
     }
 
     private void runEachOp(INDArray[] values) {

@@ -188,7 +188,8 @@ class DumpTest {
         float[] firstValues = first.toFloatArray();
         Tensor second = g.run(x1).get("SOFTMAX");   // the prepared plan for this shape
         Tensor third = g.run(x2).get("SOFTMAX");
-        assertArrayEquals(firstValues, second.toFloatArray());
+        // the first run goes op by op; the prepared form (Java kernels or ND4J) may sum in another order
+        assertArrayEquals(firstValues, second.toFloatArray(), 1e-6f);
         assertArrayEquals(firstValues, first.toFloatArray(), "a later run must not overwrite an earlier result");
         assertArrayEquals(net.call(x2).toFloatArray(), third.toFloatArray(), 1e-5f);
         assertArrayEquals(second.toFloatArray(), g.run(x1).get("SOFTMAX").toFloatArray());

@@ -117,7 +117,7 @@ class TutorialDumpFlowTest {
             }
         }
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.bytedeco.javacpp.platform.extension=-onednn-avx2", "-cp", String.join(File.pathSeparator, classpath),
+                "--add-modules=jdk.incubator.vector", "-Dorg.bytedeco.javacpp.platform.extension=-onednn-avx2", "-cp", String.join(File.pathSeparator, classpath),
                 runner.toString(), dir.resolve("convnet.mge").toString(), dir.resolve("images.npy").toString(),
                 dir.resolve("out.npy").toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

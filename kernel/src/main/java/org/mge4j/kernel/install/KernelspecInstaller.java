@@ -96,6 +96,8 @@ public final class KernelspecInstaller {
         ObjectNode spec = json.createObjectNode();
         ArrayNode argv = spec.putArray("argv");
         argv.add(o.java());
+        // the vector API runs dumped graphs' Java kernels (org.mge4j.jit.VectorPlan); without it they run on ND4J
+        argv.add("--add-modules=jdk.incubator.vector");
         o.jvmOpts().forEach(argv::add);
         argv.add("-Djava.security.manager=allow");  // lets the kernel refuse System.exit from cells (JDK 18+)
         argv.add("-jar").add(target.toAbsolutePath().toString()).add("{connection_file}");
