@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -181,18 +183,38 @@ class VectorPlanTest {
     }
 
     @Test
-    void autoModeTimesBothAndPicksJavaForTheTutorialNetAtBatchOne() {
-        System.setProperty("mge4j.jit.kernels", "auto");
-        // the tutorial ConvNet's layers: at batch 1 the Java form is ~7x faster here, far beyond timing noise
-        Net net = new Net(new Conv2d(1, 10, 5), 10 * 12 * 12, t -> F.maxPool2d(t, 2), t -> F.softmax(t, 1));
-        Tensor x = Tensor.randn(1, 1, 28, 28);
-        GraphInference g = dumped(net, x, "auto");
-        // a choice for ND4J taken while the JIT had not compiled the Java kernels yet is taken again 1 s and 5 s on
-        long start = System.nanoTime();
-        while (!"java".equals(g.preparedForm(x)) && System.nanoTime() - start < 8_000_000_000L) {
-            g.run(x);
+    void autoModeTimesBothAndPicksJavaForTheTutorialNetAtBatchOne() throws Exception {
+        // In a fresh JVM, as a kernel or `mge4j run` is: this test JVM has compiled (and deoptimised) the kernels
+        // for many shapes already, and C2 gives up recompiling a method that deoptimises too often, which leaves
+        // the vector API slow; auto mode then rightly keeps ND4J, so it is no place to check the choice.
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules=jdk.incubator.vector", "-Dorg.bytedeco.javacpp.platform.extension=-onednn-avx2",
+                "-cp", cp, AutoModeCheck.class.getName(), dir.toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), output);
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.contains("prepared form: java"), output);
+    }
+
+    /** The child JVM of the test above: the tutorial ConvNet's layers dumped, loaded and run at batch 1 in auto mode. */
+    public static final class AutoModeCheck {
+        public static void main(String[] args) throws Exception {
+            Mge.seed(3);
+            // at batch 1 the Java form is ~7x faster here, far beyond timing noise
+            Net net = new Net(new Conv2d(1, 10, 5), 10 * 12 * 12, t -> F.maxPool2d(t, 2), t -> F.softmax(t, 1));
+            Tensor x = Tensor.randn(1, 1, 28, 28);
+            VectorPlanTest test = new VectorPlanTest();
+            test.dir = Path.of(args[0]);
+            GraphInference g = test.dumped(net, x, "auto");
+            // a choice for ND4J taken before C2 compiled the Java kernels is taken again 1 s and 5 s on
+            long start = System.nanoTime();
+            while (!"java".equals(g.preparedForm(x)) && System.nanoTime() - start < 8_000_000_000L) {
+                g.run(x);
+            }
+            assertClose(net.call(x), g.run(x).values().iterator().next(), "auto");
+            System.out.println("prepared form: " + g.preparedForm(x));
         }
-        assertEquals("java", g.preparedForm(x));
-        assertClose(net.call(x), g.run(x).values().iterator().next(), "auto");
     }
 }
