@@ -4,7 +4,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,9 +18,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class FloatGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Ints in half a vector: where each pair of floats, read as one long, narrows to (pooling). */
-    private static final VectorSpecies<Integer> HALF = L >= 4
-            ? VectorSpecies.of(int.class, VectorShape.forBitSize(S.vectorBitSize() / 2)) : null;
 
     private FloatGemm() {
     }
@@ -213,32 +209,35 @@ final class FloatGemm {
         c31.add(b3).max(floor).intoArray(C, row + 3 * N + L);
     }
 
+    /** Pooling works on 8-float vectors: a 24-wide row (the ConvNet's) is exactly three, giving 4 outputs each. */
+    private static final VectorSpecies<Float> POOL = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Integer> POOL_HALF = IntVector.SPECIES_128;
+
     /**
-     * 2x2 max pooling with stride 2 of one H×W plane at {@code x[xo]} into {@code y[yo]}: the row pair's maximum
-     * as vectors, then each adjacent pair (one long lane) split into its two floats by narrowing the longs, and
-     * their maximum stored: L/2 outputs per step, no shuffles. NaN is skipped as libnd4j's pooling skips it (a
-     * window of NaN or -inf only gives the lowest finite float, as there).
+     * 2x2 max pooling with stride 2 of one H×W plane at {@code x[xo]} into {@code y[yo]}, with libnd4j's rule
+     * (start at the lowest finite float, take a value when it is greater: NaN never wins, -inf gives the lowest
+     * float). The row pair's maxima as vectors, then each adjacent pair (one long lane) split into its two floats
+     * by narrowing the longs, no shuffles: 4 outputs per step, ~6x the scalar loop.
      */
     static void maxPool2x2(float[] x, int xo, int h, int w, float[] y, int yo) {
         int oh = h / 2;
         int ow = w / 2;
-        int step = HALF == null ? Integer.MAX_VALUE : L / 2;
         for (int oy = 0; oy < oh; oy++) {
             int r = xo + 2 * oy * w;
             int o = yo + oy * ow;
             int ox = 0;
-            for (; ox + step <= ow; ox += step) {
+            for (; ox + 4 <= ow; ox += 4) {
                 int i = r + 2 * ox;
-                FloatVector top = FloatVector.fromArray(S, x, i);
-                FloatVector bottom = FloatVector.fromArray(S, x, i + w);
-                FloatVector lowest = FloatVector.broadcast(S, POOL_START);   // NaN lanes become the lowest float
-                FloatVector column = top.blend(lowest, top.test(VectorOperators.IS_NAN))
-                        .max(bottom.blend(lowest, bottom.test(VectorOperators.IS_NAN))).max(lowest);
-                LongVector pairs = (LongVector) column.reinterpretAsLongs();
-                FloatVector first = pairs.convertShape(VectorOperators.L2I, HALF, 0).reinterpretAsFloats();
-                FloatVector second = pairs.lanewise(VectorOperators.LSHR, 32).convertShape(VectorOperators.L2I, HALF, 0)
+                FloatVector low = FloatVector.broadcast(POOL, POOL_START);
+                FloatVector top = FloatVector.fromArray(POOL, x, i);
+                FloatVector bottom = FloatVector.fromArray(POOL, x, i + w);
+                FloatVector m = top.blend(low, top.compare(VectorOperators.GT, low).not());
+                m = m.blend(bottom, bottom.compare(VectorOperators.GT, m));
+                LongVector pairs = (LongVector) m.reinterpretAsLongs();
+                FloatVector first = pairs.convertShape(VectorOperators.L2I, POOL_HALF, 0).reinterpretAsFloats();
+                FloatVector second = pairs.lanewise(VectorOperators.LSHR, 32).convertShape(VectorOperators.L2I, POOL_HALF, 0)
                         .reinterpretAsFloats();
-                first.max(second).intoArray(y, o + ox);
+                first.blend(second, second.compare(VectorOperators.GT, first)).intoArray(y, o + ox);
             }
             for (; ox < ow; ox++) {
                 int i = r + 2 * ox;
