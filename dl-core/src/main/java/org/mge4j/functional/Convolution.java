@@ -88,7 +88,8 @@ final class Convolution {
         }
         int[] args = {kh, kw, s[0], s[1], p[0], p[1], d[0], d[1], 0, 0, 1};
         INDArray out = Native.empty(in, xs[0], ws[0], oh, ow);
-        Native.exec("conv2d", b == null ? new INDArray[] {in, wt} : new INDArray[] {in, wt, b}, new INDArray[] {out}, args);
+        boolean dilated = d[0] != 1 || d[1] != 1;   // libnd4j's oneDNN path refuses dilated convolutions
+        conv(dilated, "conv2d", b == null ? new INDArray[] {in, wt} : new INDArray[] {in, wt, b}, new INDArray[] {out}, args);
         long[] biasShape = bias == null ? null : bias.shape();
         Tensor[] inputs = bias == null ? new Tensor[] {x, w} : new Tensor[] {x, w, bias};
         OpAttributes attrs = OpAttributes.create().with("stride", s).with("padding", p).with("dilation", d);
@@ -99,10 +100,10 @@ final class Convolution {
                 INDArray dx = Native.empty(in, xs);
                 INDArray dw = Native.empty(wt, ws);
                 if (b == null) {
-                    Native.exec("conv2d_bp", new INDArray[] {in, wt, g}, new INDArray[] {dx, dw}, args);
+                    conv(dilated, "conv2d_bp", new INDArray[] {in, wt, g}, new INDArray[] {dx, dw}, args);
                 } else {
                     INDArray db = Native.empty(b, b.shape());
-                    Native.exec("conv2d_bp", new INDArray[] {in, wt, b, g}, new INDArray[] {dx, dw, db}, args);
+                    conv(dilated, "conv2d_bp", new INDArray[] {in, wt, b, g}, new INDArray[] {dx, dw, db}, args);
                     grads[2] = need[2] ? db.reshape(biasShape) : null;
                 }
                 grads[0] = dx;
@@ -110,7 +111,7 @@ final class Convolution {
             } else {
                 // Only the weight gradient: a convolution of x (channels as batch) with dy (batch as channels);
                 // conv2d_bp would also compute dX, which for a first layer is a third of the training step.
-                grads[1] = need[1] ? weightGrad(in, g, ws, s, p, d) : null;
+                grads[1] = need[1] ? weightGrad(in, g, ws, s, p, d, dilated) : null;
                 if (b != null && need[2]) {
                     grads[2] = channelSums(g).reshape(biasShape);
                 }
@@ -126,7 +127,7 @@ final class Convolution {
     }
 
     /** dW[o,c,i,j] = sum over n,h,w of x[n,c,h*s+i*d-p, ...] * dy[n,o,h,w], as one native convolution. */
-    static INDArray weightGrad(INDArray x, INDArray dy, long[] ws, int[] s, int[] p, int[] d) {
+    static INDArray weightGrad(INDArray x, INDArray dy, long[] ws, int[] s, int[] p, int[] d, boolean dilated) {
         long n = x.size(0);
         INDArray xt = x.size(1) == 1 ? x.reshape(1, n, x.size(2), x.size(3)) : x.permute(1, 0, 2, 3).dup('c');
         INDArray dyt = dy.permute(1, 0, 2, 3).dup('c');
@@ -135,8 +136,7 @@ final class Convolution {
         long oh = outSize(xt.size(2), kh, d[0], p[0], s[0]);
         long ow = outSize(xt.size(3), kw, d[1], p[1], s[1]);
         INDArray out = Native.empty(x, xt.size(0), dyt.size(0), oh, ow);
-        Native.exec("conv2d", new INDArray[] {xt, dyt}, new INDArray[] {out},
-                kh, kw, d[0], d[1], p[0], p[1], s[0], s[1], 0, 0, 1);
+        conv(dilated, "conv2d", new INDArray[] {xt, dyt}, new INDArray[] {out}, kh, kw, d[0], d[1], p[0], p[1], s[0], s[1], 0, 0, 1);
         INDArray cut = oh == ws[2] && ow == ws[3] ? out
                 : out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, ws[2]), NDArrayIndex.interval(0, ws[3]));
         return cut.permute(1, 0, 2, 3).dup('c');
@@ -152,6 +152,14 @@ final class Convolution {
         long hw = dy.size(2) * dy.size(3);
         INDArray ones = org.nd4j.linalg.factory.Nd4j.ones(dy.dataType(), hw, 1);
         return org.nd4j.linalg.factory.Nd4j.gemm(dy.reshape(n * c, hw), ones, false, false).reshape(n, c).sum(0);
+    }
+
+    private static void conv(boolean withoutHelpers, String op, INDArray[] inputs, INDArray[] outputs, int... args) {
+        if (withoutHelpers) {
+            Native.execWithoutHelpers(op, inputs, outputs, args);
+        } else {
+            Native.exec(op, inputs, outputs, args);
+        }
     }
 
     static long outSize(long in, int k, int stride, int pad, int dil) {

@@ -18,6 +18,24 @@ final class Native {
         Nd4j.exec(b.build());
     }
 
+    /**
+     * As {@link #exec}, with libnd4j's platform helpers (oneDNN) off for this call: for ops whose oneDNN path fails
+     * on arguments libnd4j's own implementation takes (a dilated conv2d: "could not create a descriptor for a
+     * dilated convolution forward propagation primitive").
+     */
+    static void execWithoutHelpers(String op, INDArray[] inputs, INDArray[] outputs, int... iArgs) {
+        org.nd4j.linalg.api.ops.OpContext context = Nd4j.getExecutioner().buildContext();
+        context.allowHelpers(false);
+        context.setInputArrays(inputs);
+        context.setOutputArrays(outputs);
+        long[] args = new long[iArgs.length];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = iArgs[i];
+        }
+        context.setIArguments(args);
+        Nd4j.getExecutioner().exec(DynamicCustomOp.builder(op).build(), context);
+    }
+
     /** {@code a} itself when it is a dense row-major array, else a dense row-major copy. */
     static INDArray contiguous(INDArray a) {
         return org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');

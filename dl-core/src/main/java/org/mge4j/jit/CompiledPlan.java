@@ -119,6 +119,9 @@ final class CompiledPlan {
                 int[] s = node.intsAttr("stride");
                 int[] p = node.intsAttr("padding");
                 int[] d = node.intsAttr("dilation");
+                if (d[0] != 1 || d[1] != 1) {
+                    return null;   // libnd4j's oneDNN helper refuses dilation: the ordinary path runs without it
+                }
                 long[] w = sample[in[1]].shape();
                 boolean relu = "relu".equals(node.attrs.get("nonlinearity"));
                 long channels = w[0];

@@ -240,6 +240,11 @@ final class Interpreter {
 
     /** Convolution with bias (shape (out,) after flattening) and an optional relu applied in place. */
     static INDArray conv2d(INDArray x, INDArray w, INDArray b, int[] s, int[] p, int[] d, boolean relu) {
+        if (d[0] != 1 || d[1] != 1) {
+            // eager's path, which runs dilated convolutions without libnd4j's oneDNN helper (it refuses them)
+            INDArray y = F.conv2d(t(x), t(w), b == null ? null : t(b), s, p, d, 1).nd();
+            return relu ? F.relu(t(y)).nd() : y;
+        }
         INDArray in = contiguous(x);
         INDArray wt = contiguous(w);
         long[] xs = in.shape();

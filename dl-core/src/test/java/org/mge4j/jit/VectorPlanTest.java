@@ -105,7 +105,8 @@ class VectorPlanTest {
         check(new Net(new Conv2d(3, 5, 3, 1, 1), 5 * 9 * 7, none, head), new long[] {3, 3, 9, 7}, "padded");
         // stride 2 with padding: im2col
         check(new Net(new Conv2d(4, 6, 3, 2, 1), 6 * 6 * 5, none, head), new long[] {2, 4, 11, 10}, "strided");
-        // (dilation is not here: eager conv2d with dilation fails in libnd4j's oneDNN path, so there is no reference)
+        // dilation 2: runs step two columns
+        check(new Net(new Conv2d(2, 3, 3, 1, 0, 2, 1, true), 3 * 8 * 8, none, head), new long[] {1, 2, 12, 12}, "dilated");
         // 1x1: the input is the product's right-hand matrix as it is
         check(new Net(new Conv2d(6, 7, 1), 7 * 5 * 5, none, head), new long[] {4, 6, 5, 5}, "pointwise");
         // no bias, stride 3
