@@ -43,14 +43,16 @@ def run(notebook, kernel, out_dir):
         client = NotebookClient(nb, kernel_name=kernel, timeout=1200, allow_errors=False,
                                 resources={"metadata": {"path": str(scratch)}})
         start = time.time()
-        client.execute()
+        try:
+            client.execute()
+        finally:
+            if out_dir is not None:   # kept even when a cell or a check fails, to see why
+                nbformat.write(nb, out_dir / notebook.name)
         errors = outputs.errors(nb)
         assert not errors, f"{notebook.name}: error outputs: {errors}"
         check = checks_for(notebook)
         if check is not None:
             check(nb)
-        if out_dir is not None:
-            nbformat.write(nb, out_dir / notebook.name)
         return time.time() - start, check is not None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
