@@ -60,16 +60,15 @@ fi
 if $execute; then
     out="${MGE4J_OUT:-$root/target/notebooks}"
     mkdir -p "$out"
-    shopt -s nullglob
-    notebooks=(notebooks/*.ipynb)
-    ((${#notebooks[@]})) || { echo "no notebooks in notebooks/"; exit 0; }
-    for nb in "${notebooks[@]}"; do
-        echo "== executing $nb"
-        /usr/bin/python3 -m nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=mge4j \
-            --ExecutePreprocessor.timeout=1200 --output-dir "$out" "$nb"
-        /usr/bin/python3 -m nbconvert --to html --output-dir "$out" "$out/$(basename "$nb")"
+    echo "== executing every notebook in notebooks/ with the mge4j kernel (install/notebook_check.py)"
+    # each runs in a fresh kernel in a scratch copy of notebooks/, its outputs are checked, the executed copy is kept
+    status=0
+    /usr/bin/python3 install/notebook_check.py --kernel mge4j --out "$out" || status=$?
+    for nb in "$out"/*.ipynb; do
+        /usr/bin/python3 -m nbconvert --to html --log-level WARN --output-dir "$out" "$nb"
     done
     echo "== executed notebooks and HTML are in $out"
+    exit $status
 else
     echo "== opening Jupyter on notebooks/"
     exec jupyter notebook --notebook-dir="$root/notebooks" ${MGE4J_JUPYTER_ARGS:-}

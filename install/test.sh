@@ -37,6 +37,9 @@ if [[ -x install/test-kernel.sh ]]; then
     install/test-kernel.sh
 fi
 
+echo "== every notebook in notebooks/ executed with nbclient, key outputs checked (install/notebook_check.py)"
+install/test-notebooks.sh
+
 if [[ "${MGE4J_SKIP_BROWSER:-0}" != "1" ]]; then
     # ~40 s with the venv in place (~2 min on a fresh machine); screenshots go to a temp folder, not docs/
     echo "== display in a real browser (JupyterLab + chromium; MGE4J_SKIP_BROWSER=1 skips it)"
