@@ -5,6 +5,7 @@ screenshots the outputs that matter. Fails when an output did not render.
     python browser_check.py WORK_DIR OUT_DIR
 """
 import json
+import re
 import os
 import socket
 import subprocess
@@ -18,6 +19,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 # (cell, screenshot name or None): the tour a reader of the README sees
 CELLS = [
@@ -209,10 +211,94 @@ def check(driver, area, shot):
         raise SystemExit("training: the progress bars did not reach 100%: " + text[:300])
 
 
+def guide_copy(work):
+    """A scratch copy of notebooks/01-serialization-guide.ipynb with its outputs cleared, for the UI to run."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    nb = nbformat.read(os.path.join(root, "notebooks", "01-serialization-guide.ipynb"), as_version=4)
+    for c in nb.cells:
+        if c.cell_type == "code":
+            c.outputs = []
+            c.execution_count = None
+    nbformat.write(nb, os.path.join(work, "guide.ipynb"))
+    return sum(1 for c in nb.cells if c.cell_type == "code")
+
+
+def guide_from_ui(port, work, out, code_cells):
+    """Opens the serialization guide in JupyterLab, runs every cell from the Run menu, and finds its state dict table."""
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1800",
+              "--force-device-scale-factor=1", "--disable-dev-shm-usage"):
+        opts.add_argument(a)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    try:
+        driver.get(f"http://127.0.0.1:{port}/lab/tree/guide.ipynb?reset")
+        deadline = time.time() + 90
+        while time.time() < deadline:   # the notebook is open and its kernel is idle
+            if driver.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-Cell") and driver.find_elements(
+                    By.CSS_SELECTOR, ".jp-NotebookPanel-toolbar .jp-Toolbar-kernelStatus, [data-status='idle']"):
+                break
+            time.sleep(1)
+        time.sleep(3)
+        # the user's way: the Run menu, then "Run All Cells"
+        menu = [m for m in driver.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-itemLabel") if m.text.strip() == "Run"]
+        if not menu:
+            raise SystemExit("guide: JupyterLab has no Run menu")
+        def run_all_item(d):
+            labels = [e for e in d.find_elements(By.CSS_SELECTOR, ".lm-Menu .lm-Menu-itemLabel")
+                      if e.text.strip() == "Run All Cells"]
+            return labels[0] if labels else None
+
+        for attempt in range(3):   # the first click can land while the menu bar is still being laid out
+            menu[0].click()
+            try:
+                item = WebDriverWait(driver, 5).until(run_all_item)
+                break
+            except Exception:
+                driver.save_screenshot(os.path.join(out, "guide-menu-not-open.png"))
+        else:
+            raise SystemExit("guide: the Run menu has no 'Run All Cells' (screenshot guide-menu-not-open.png)")
+        item.click()
+        t = time.time()
+        deadline = t + 240
+        prompts = []
+        while time.time() < deadline:
+            prompts = [p.text.strip() for p in driver.find_elements(
+                By.CSS_SELECTOR, ".jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt")]
+            if len(prompts) == code_cells and all(re.fullmatch(r"\[\d+\]:", p) for p in prompts):
+                break
+            time.sleep(2)
+        else:
+            raise SystemExit(f"guide: not every cell ran from the UI within 240 s: prompts {prompts}")
+        print(f"ran the serialization guide's {code_cells} cells from the Run menu in {time.time() - t:.1f} s")
+        errors = driver.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        failed = [e.text[:300] for e in errors if "Error" in e.text or "Exception" in e.text]
+        if failed:
+            raise SystemExit(f"guide: a cell failed in the browser: {failed}")
+        all_tables = driver.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output table")
+        tables = [t for t in all_tables if "conv1" in t.text and "fc2" in t.text and "(10, 1, 5, 5)" in t.text]
+        if not tables:
+            raise SystemExit("guide: the rendered state dict table was not found among "
+                             f"{[t.text[:80] for t in all_tables]}")
+        rows = tables[0].find_elements(By.CSS_SELECTOR, "tbody tr")
+        if len(rows) < 8:
+            raise SystemExit(f"guide: the state dict table has {len(rows)} rows")
+        os.makedirs(out, exist_ok=True)
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", tables[0])
+        time.sleep(0.5)
+        tables[0].find_element(By.XPATH, "ancestor::div[contains(@class,'jp-OutputArea')][1]").screenshot(
+            os.path.join(out, "guide-state-dict.png"))
+        driver.save_screenshot(os.path.join(out, "guide-window.png"))
+        print("  guide-state-dict.png, guide-window.png")
+    finally:
+        driver.quit()
+
+
 def main():
     work, out = sys.argv[1], os.path.abspath(sys.argv[2])
     path = os.path.join(work, "tour.ipynb")
     build_and_execute(path)
+    code_cells = guide_copy(work)
     lab_settings(sys.prefix)
     port = free_port()
     lab = serve(work, port)
@@ -220,6 +306,7 @@ def main():
         t = time.time()
         screenshots(port, out)
         print(f"screenshotted in {time.time() - t:.1f} s")
+        guide_from_ui(port, work, out, code_cells)
     finally:
         lab.terminate()
         try:

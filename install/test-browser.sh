@@ -2,7 +2,10 @@
 # The real browser check of display: a tour notebook (state dict table, module tree, image grid, training curve,
 # progress bar) is executed with the mge4j kernel, opened in JupyterLab 4 served on localhost, and each output is
 # screenshotted by Debian's chromium through Selenium; the script fails unless every output rendered (tables have
-# rows, images decoded). Screenshots go to docs/display/ (or the folder given).
+# rows, images decoded). Then it opens a scratch copy of notebooks/01-serialization-guide.ipynb, outputs cleared,
+# runs every cell from JupyterLab's Run menu ("Run All Cells"), and fails unless all ran without an error and the
+# rendered state dict table is on the page (guide-state-dict.png, guide-window.png). Screenshots go to docs/display/
+# (or the folder given).
 #   install/test-browser.sh [--skip-build] [OUT_DIR]
 # Needs: apt packages chromium chromium-driver dataset-fashion-mnist python3-venv (installed when missing, as
 # root); pip packages jupyterlab selenium nbconvert nbclient from the machine's package index, into a venv kept at
@@ -49,6 +52,6 @@ export JUPYTER_RUNTIME_DIR="$WORK/runtime"
 export JUPYTER_CONFIG_DIR="$WORK/config"
 java -jar "$JAR" install --prefix "$WORK/prefix" --name mge4j >/dev/null
 
-echo "== executing the tour notebook, serving it with JupyterLab and screenshotting it in chromium"
+echo "== the tour notebook and the serialization guide in JupyterLab + chromium (the guide run from the Run menu)"
 "$VENV/bin/python" "$ROOT/install/browser_check.py" "$WORK" "$OUT"
 echo "test-browser: passed in $(( $(date +%s) - start )) s; screenshots in $OUT"
