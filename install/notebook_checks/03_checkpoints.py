@@ -1,6 +1,7 @@
 """Checks of notebooks/03-checkpoints.ipynb: a trainer JVM really killed mid-epoch, resumed from its last saved
-epoch with losses equal to an uninterrupted run, keep-best retention recomputed from the printed metrics, and a
-flipped byte detected by the checksums with a fallback to the previous checkpoint."""
+epoch with losses equal to an uninterrupted run, keep-best retention recomputed from the printed metrics, a
+MegEngine GPU checkpoint refused on the CPU and placed on cpu0 by each form of mapLocation, and a flipped byte
+detected by the checksums with a fallback to the previous checkpoint."""
 import re
 
 from outputs import cell, html, text
@@ -54,6 +55,15 @@ def check(nb):
     assert acc > 0.75, f"the best checkpoint's accuracy {acc} is too low to be a trained model"
     assert "fc1.weight loaded on cpu0:0" in lt, lt
     assert "model_state_dict" in html(ld), "the checkpoint was not drawn"
+
+    g = text(cell(nb, "map-location"))
+    assert "python3 gpu_ckpt.py: exit code 0" in g, g
+    assert re.search(r"without mapLocation: a MegEngine Tensor saved on device 'gpu0:0' cannot be loaded here: .*"
+                     r"mapLocation\(\"cpu0\"\)", g), f"a GPU tensor must be refused on the CPU with a hint: {g}"
+    assert "the function was asked about [gpu0:0]; fc.weight is now on cpu0:0" in g, g
+    m = re.search(r'with "cpu0":\s+Tensor\(\[\[([^\]]*)\]\s*\[([^\]]*)\]\], device=cpu0:0\)', g)
+    assert m and [float(v) for v in (m.group(1) + " " + m.group(2)).split()] == [0, 1, 2, 3, 4, 5], g
+    assert re.search(r'with \{"gpu0": "cpu0"\}:\s+cpu0:0', g), g
 
     co = text(cell(nb, "corrupt"))
     assert "in ckpt-epoch-0008.pkl" in co, co
