@@ -17,22 +17,24 @@ def check(nb):
     k = text(cell(nb, "kill"))
     before = saved(k)
     assert [e for e, _, _ in before] == [1, 2, 3], f"expected epochs 1-3 saved before the kill: {k}"
-    assert "epoch 4 step 40\n-- killed while training epoch 4" in k, k
+    assert "epoch 4 step 40\n-- killed with SIGKILL right after it reported: epoch 4 step 40" in k, k
     assert "exit code 137 (128 + 9: SIGKILL)" in k, f"the trainer was not killed by SIGKILL: {k}"
 
     a = text(cell(nb, "after-kill"))
-    assert "latest: epoch 3," in a, f"the last finished epoch before the kill was 3: {a}"
-    best3 = min(before, key=lambda r: (r[2], -r[0]))[0]
-    assert f"best: epoch {best3}" in a, a
+    # the kill lands within milliseconds of the report; epoch 4 could only have been saved had the trainer run on
+    latest = int(re.search(r"latest: epoch (\d+),", a).group(1))
+    assert latest in (3, 4), f"the last finished epoch before the kill must be 3 (or 4 at the latest): {a}"
 
     r = text(cell(nb, "resume"))
     resumed_part, reference_part = r.split("== uninterrupted run")
-    assert "resumed from epoch 3 (train loss " in resumed_part, resumed_part
     resumed, reference = saved(resumed_part), saved(reference_part)
-    assert [e for e, _, _ in resumed] == [4, 5, 6, 7, 8], f"the resumed run must continue at epoch 4: {resumed_part}"
     assert [e for e, _, _ in reference] == list(range(1, 9)), reference_part
     assert reference[:3] == before, "the first three epochs of both runs must agree"
-    assert resumed == reference[3:], f"resumed epochs {resumed} differ from the uninterrupted run {reference[3:]}"
+    best_then = min(reference[:latest], key=lambda e: (e[2], -e[0]))[0]
+    assert f"best: epoch {best_then}" in a, a
+    assert f"resumed from epoch {latest} (train loss " in resumed_part, resumed_part
+    assert [e for e, _, _ in resumed] == list(range(latest + 1, 9)), f"the resumed run must continue at epoch {latest + 1}: {resumed_part}"
+    assert resumed == reference[latest:], f"resumed epochs {resumed} differ from the uninterrupted run {reference[latest:]}"
     assert resumed_part.count("exit code 0") == 1 and reference_part.count("exit code 0") == 1, r
 
     c = text(cell(nb, "compare"))
@@ -41,7 +43,7 @@ def check(nb):
     assert l1 == l2 and l1.startswith(resumed[-1][1][:6]), c
     assert "identical: 4 keys" in c, c
 
-    history = before + resumed
+    history = reference
     best = min(history, key=lambda e: (e[2], -e[0]))[0]
     keep = sorted({8, best})
     t = text(cell(nb, "retention"))
