@@ -131,8 +131,9 @@ public final class JShellEvaluator implements Evaluator {
                 if (e.exception() != null) {
                     return tracebacks.exception(e.exception());
                 }
-                outcome = isExpression(s) && control.hasValue() && !"void".equals(typeOf(s))
-                        ? new CellOutcome.Value(control.takeLastValue()) : new CellOutcome.Nothing();
+                Object value = control.hasValue() ? control.takeLastValue() : null;
+                outcome = isExpression(s) && control.hasValue() && !"void".equals(typeOf(s)) && !isConsole(value)
+                        ? new CellOutcome.Value(value) : new CellOutcome.Nothing();
             }
             consumed += remaining.length() - rest.length();
             remaining = rest;
@@ -144,6 +145,14 @@ public final class JShellEvaluator implements Evaluator {
         return new CellOutcome.Failure("Interrupted", "the cell was interrupted; earlier variables are kept",
                 List.of("\u001b[31mInterrupted\u001b[0m: the cell was stopped by an interrupt request;"
                         + " variables defined before it are kept"));
+    }
+
+    /**
+     * {@code System.out.printf(...)} and {@code format} return the stream itself; shown as a result it would add a
+     * meaningless {@code java.io.PrintStream@1a2b} line under the printed text, so it is treated as no value.
+     */
+    private static boolean isConsole(Object value) {
+        return value != null && (value == System.out || value == System.err);
     }
 
     private static boolean isExpression(Snippet s) {

@@ -60,6 +60,16 @@ class KernelProtocolTest {
     }
 
     @Test
+    void printfAsTheLastExpressionPrintsItsTextAndShowsNoPrintStreamResult() {
+        TestClient.Execution ex = client.execute("System.out.printf(\"x=%d%n\", 3)");
+        assertEquals("ok", ex.status());
+        assertEquals("x=3\n", ex.stdout());
+        assertEquals(List.of(), ex.of("execute_result"), "printf returns System.out, which is not a result to show");
+        TestClient.Execution other = client.execute("new java.io.PrintStream(new java.io.ByteArrayOutputStream())");
+        assertTrue(other.result().startsWith("java.io.PrintStream@"), "other streams are still shown: " + other.result());
+    }
+
+    @Test
     void printedTextIsFlushedBeforeDisplayAndTrailingTextIsKept() {
         TestClient.Execution ex = client.execute(
                 "System.out.print(\"A\"); display(\"<i>B</i>\", \"text/html\"); System.out.print(\"C\");");
