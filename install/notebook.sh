@@ -21,7 +21,8 @@ for arg in "$@"; do
     esac
 done
 
-packages=(openjdk-17-jdk-headless maven dataset-fashion-mnist python3-nbconvert python3-nbformat python3-nbclient)
+# python3-numpy: notebooks 01, 03 and 05 show Python reading what Java wrote
+packages=(openjdk-17-jdk-headless maven dataset-fashion-mnist python3-numpy python3-nbconvert python3-nbformat python3-nbclient)
 $execute || packages+=(jupyter-notebook)
 missing=()
 for p in "${packages[@]}"; do
