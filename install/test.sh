@@ -41,11 +41,12 @@ echo "== every notebook in notebooks/ executed with nbclient, key outputs checke
 install/test-notebooks.sh
 
 if [[ "${MGE4J_SKIP_BROWSER:-0}" != "1" ]]; then
-    # ~40 s with the venv in place (~2 min on a fresh machine); screenshots go to a temp folder, not docs/
+    # ~50 s with the venv in place (~2 min on a fresh machine); the screenshots (the tour's outputs, and the
+    # serialization guide run from JupyterLab's Run menu) are kept as test artifacts in target/, not docs/
     echo "== display in a real browser (JupyterLab + chromium; MGE4J_SKIP_BROWSER=1 skips it)"
-    shots="$(mktemp -d /tmp/mge4j-shots.XXXXXX)"
-    install/test-browser.sh --skip-build "$shots"
+    shots="$root/target/test-artifacts/browser"
     rm -rf "$shots"
+    install/test-browser.sh --skip-build "$shots"
 fi
 
 if [[ "${MGE4J_SKIP_CUDA_CHECK:-}" == 1 ]]; then
