@@ -24,6 +24,10 @@ import java.util.stream.Stream;
  * Writes and removes the kernelspec: a folder {@code kernels/<name>} with kernel.json (interrupt_mode message),
  * a copy of this jar, the libraries its manifest Class-Path names ({@code lib/}: dl-core and ND4J) and the logos. The kernelspec runs {@code java [opts] -jar <folder>/kernel.jar {connection_file}}.
  *
+ * <p>The options are those of {@link KernelJvmOptions} for the chosen Java's version (the running JVM, or
+ * {@code --java PATH}; older than 17 is refused), then the user's {@code --jvm-opt}s; the chosen Java is started once
+ * with all of them before anything is written, so a kernelspec never names an option its JVM refuses.
+ *
  * <p>{@code --backend cuda} registers the CUDA build as a second kernel, {@code mge4j-cuda} shown as
  * "Java (mge4j, CUDA)", next to the CPU one; it must run from a jar built with {@code -Pcuda}, and the CPU
  * kernelspec must come from a CPU build, so that neither name ever holds the other backend.
@@ -32,7 +36,8 @@ public final class KernelspecInstaller {
     private KernelspecInstaller() {
     }
 
-    private record Options(Path kernelsDir, String name, String java, List<String> jvmOpts, String backend) {
+    private record Options(Path kernelsDir, String name, String java, List<String> jvmOpts, String backend,
+                           boolean vector) {
     }
 
     /** The kernelspec name a backend gets unless {@code --name} says otherwise. */
@@ -83,6 +88,26 @@ public final class KernelspecInstaller {
             System.err.println(mismatch);
             return 2;
         }
+        List<String> jvmOptions;
+        String java;
+        try {
+            JavaRuntime runtime = o.java() == null ? JavaRuntime.running() : JavaRuntime.of(o.java());
+            if (runtime.refusal() != null) {
+                System.err.println(runtime.refusal());
+                return 2;
+            }
+            jvmOptions = new ArrayList<>(KernelJvmOptions.forFeature(runtime.feature(), o.vector()));
+            jvmOptions.addAll(o.jvmOpts());
+            String refused = runtime.refusedOptions(jvmOptions);
+            if (refused != null) {
+                System.err.println(refused);
+                return 2;
+            }
+            java = runtime.java();
+        } catch (IOException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
         Path dir = o.kernelsDir().resolve(o.name());
         Files.createDirectories(dir);
         Path target = dir.resolve("kernel.jar");
@@ -95,11 +120,8 @@ public final class KernelspecInstaller {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode spec = json.createObjectNode();
         ArrayNode argv = spec.putArray("argv");
-        argv.add(o.java());
-        // the vector API runs dumped graphs' Java kernels (org.mge4j.jit.VectorPlan); without it they run on ND4J
-        argv.add("--add-modules=jdk.incubator.vector");
-        o.jvmOpts().forEach(argv::add);
-        argv.add("-Djava.security.manager=allow");  // lets the kernel refuse System.exit from cells (JDK 18+)
+        argv.add(java);
+        jvmOptions.forEach(argv::add);
         argv.add("-jar").add(target.toAbsolutePath().toString()).add("{connection_file}");
         spec.put("display_name", displayName(o.name(), o.backend()));
         spec.put("language", "java");
@@ -115,7 +137,7 @@ public final class KernelspecInstaller {
             }
         }
         System.out.println("Installed kernelspec " + o.name() + " (" + displayName(o.name(), o.backend()) + ") in "
-                + dir.toAbsolutePath());
+                + dir.toAbsolutePath() + " for " + java + " " + String.join(" ", jvmOptions));
         return 0;
     }
 
@@ -190,7 +212,8 @@ public final class KernelspecInstaller {
         Path kernels = userKernels();
         String name = null;
         String backend = "cpu";
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = null;     // the running JVM
+        boolean vector = false;
         List<String> opts = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -230,6 +253,7 @@ public final class KernelspecInstaller {
                     }
                     java = args[++i];
                 }
+                case "--vector" -> vector = true;
                 case "--jvm-opt" -> {
                     if (!hasValue) {
                         return missing(a);
@@ -238,12 +262,12 @@ public final class KernelspecInstaller {
                 }
                 default -> {
                     System.err.println("unknown option " + a + "\nusage: install [--user|--sys-prefix|--prefix DIR] "
-                            + "[--name NAME] [--backend cpu|cuda] [--java PATH] [--jvm-opt OPT]...");
+                            + "[--name NAME] [--backend cpu|cuda] [--java PATH] [--vector] [--jvm-opt OPT]...");
                     return null;
                 }
             }
         }
-        return new Options(kernels, name == null ? defaultName(backend) : name, java, opts, backend);
+        return new Options(kernels, name == null ? defaultName(backend) : name, java, opts, backend, vector);
     }
 
     private static Options missing(String option) {

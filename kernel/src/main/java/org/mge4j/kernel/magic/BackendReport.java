@@ -6,6 +6,8 @@ import org.mge4j.Device;
 import org.mge4j.DeviceInfo;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +58,15 @@ public final class BackendReport {
         }
     }
 
+    /**
+     * The line the kernel prints to the notebook server's console at start, and nothing else: which Java and which
+     * backend, e.g. {@code mge4j kernel: Java 25.0.3 (Eclipse Adoptium), ND4J nd4j-native (CPU, onednn-avx2)}.
+     */
+    public static String startupLine() {
+        return "mge4j kernel: Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor")
+                + "), ND4J " + bannerName();
+    }
+
     /** The backend for the banner, e.g. {@code nd4j-native (CPU, onednn-avx2)}; never blocks on ND4J. */
     public static String bannerName() {
         if (WARM_NAME.isDone() && !WARM_NAME.isCompletedExceptionally()) {
@@ -69,10 +80,20 @@ public final class BackendReport {
             return "ND4J not on the classpath";
         }
         String ext = System.getProperty(EXTENSION_PROPERTY);
-        if (ext == null && cl.getResource("org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-onednn-avx2/") != null) {
+        if (ext == null && cl.getResource("org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-onednn-avx2/") != null
+                && cpuHasAvx2()) {
             ext = "-onednn-avx2";     // what Backend.init() will choose on an AVX2 CPU
         }
         return "nd4j-native (CPU" + (ext == null || ext.isEmpty() ? "" : ", " + ext.substring(1)) + ")";
+    }
+
+    /** As {@code Backend.init()} tells: a /proc/cpuinfo that lists avx2 (or none to read: assume it). */
+    private static boolean cpuHasAvx2() {
+        try {
+            return Files.readString(Path.of("/proc/cpuinfo")).contains(" avx2");
+        } catch (Exception e) {
+            return true;
+        }
     }
 
     /**
