@@ -41,10 +41,11 @@ public final class JShellEvaluator implements Evaluator {
 
     /** Builds JShell, installs the exit guard and applies the startup imports that compile. */
     public JShellEvaluator(List<String> compilerOptions) {
-        String warning = ExitGuard.install();
+        String warning = ExitGuard.install(RedefinitionAgent.instrumentation());
         if (warning != null) {
             startupWarnings.add(warning);
         }
+        CellStop.quietWhenStopped();
         KernelExecutionControl[] made = new KernelExecutionControl[1];
         ExecutionControlProvider provider = new ExecutionControlProvider() {
             @Override
@@ -98,6 +99,7 @@ public final class JShellEvaluator implements Evaluator {
         String remaining = code;
         int consumed = 0;
         CellOutcome outcome = new CellOutcome.Nothing();
+        List<VarSnippet> declared = new ArrayList<>();
         while (!remaining.isBlank()) {
             SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
             String source;
@@ -129,7 +131,11 @@ public final class JShellEvaluator implements Evaluator {
                     return Tracebacks.compileError(code, start, cell.executionCount(), diags);
                 }
                 if (e.exception() != null) {
-                    return tracebacks.exception(e.exception());
+                    CellOutcome.Failure failure = tracebacks.exception(e.exception());
+                    return control.releasedVariables() ? dropAfterOutOfMemory(failure, declared) : failure;
+                }
+                if (s instanceof VarSnippet v && s.subKind() != Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
+                    declared.add(v);
                 }
                 Object value = control.hasValue() ? control.takeLastValue() : null;
                 outcome = isExpression(s) && control.hasValue() && !"void".equals(typeOf(s)) && !isConsole(value)
@@ -139,6 +145,21 @@ public final class JShellEvaluator implements Evaluator {
             remaining = rest;
         }
         return outcome;
+    }
+
+    /**
+     * A cell that ran out of heap has had its variables set to null (so the kernel has memory to go on); the cell's
+     * declarations are dropped too, so no variable is left silently null, and the error says so.
+     */
+    private CellOutcome.Failure dropAfterOutOfMemory(CellOutcome.Failure failure, List<VarSnippet> declared) {
+        declared.forEach(shell::drop);
+        String names = declared.stream().map(VarSnippet::name).collect(Collectors.joining(", "));
+        String note = declared.isEmpty() ? "the heap was freed; variables of earlier cells are kept"
+                : "to give the memory back, the variables this cell declared were dropped (" + names
+                        + "); variables of earlier cells are kept";
+        List<String> lines = new ArrayList<>(failure.traceback());
+        lines.add(note);
+        return new CellOutcome.Failure(failure.ename(), failure.evalue(), lines);
     }
 
     private static CellOutcome.Failure interrupted() {

@@ -1,32 +1,38 @@
 package org.mge4j.kernel.eval;
 
-import jdk.jshell.execution.LocalExecutionControl;
+import jdk.jshell.execution.DirectExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
 import org.mge4j.kernel.io.Cell;
 import org.mge4j.kernel.io.CellThreadGroup;
 
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * JShell's in-process engine with what a kernel needs on top:
+ * JShell's in-process engine ({@link DirectExecutionControl}) with what a kernel needs on top, the same on every
+ * JDK from 17 on (nothing here uses Thread.stop or a SecurityManager):
  * <ul>
- *   <li>each snippet runs in a {@link CellThreadGroup}, so its output (and that of threads it starts) is routed to
- *       its cell, and {@link #stop()} reaches every thread of the cell;</li>
+ *   <li>every class a cell defines is woven with stop checks ({@link CellClassWeaver}) before it loads;</li>
+ *   <li>each snippet runs on its own thread in a {@link CellThreadGroup}, so its output (and that of threads it
+ *       starts) is routed to its cell;</li>
+ *   <li>{@link #stop()} puts a stop in force ({@link CellStop}) and interrupts every cell thread: busy loops in
+ *       cell code end at their next iteration, blocking calls (sleep, wait, queues) at once;</li>
  *   <li>the live result object is kept ({@link #takeLastValue()}), not only its string;</li>
- *   <li>stop interrupts first (blocking calls end cleanly) and then stops the threads (busy loops end too);</li>
+ *   <li>a snippet that runs out of heap releases the variables of its cell (see {@link #releasedVariables()});</li>
  *   <li>redefinition through {@link RedefinitionAgent}, so variables survive a redefined method or class.</li>
  * </ul>
  */
-final class KernelExecutionControl extends LocalExecutionControl {
-    private static final long GRACE_MILLIS = 250;
-
+final class KernelExecutionControl extends DirectExecutionControl {
     private volatile Cell cell;
-    private volatile CellThreadGroup group;
-    private volatile Thread snippetThread;
     private volatile boolean stopRequested;
+    private final List<String> cellWrappers = new ArrayList<>();
+    private boolean released;
     private Object lastValue;
     private boolean hasValue;
 
@@ -34,11 +40,18 @@ final class KernelExecutionControl extends LocalExecutionControl {
     void prepare(Cell cell) {
         this.cell = cell;
         this.stopRequested = false;
+        this.cellWrappers.clear();
+        this.released = false;
     }
 
     /** Whether {@link #stop()} was called since {@link #prepare}. */
     boolean stopRequested() {
         return stopRequested;
+    }
+
+    /** Whether the cell ran out of heap and its variables were set to null to give the memory back. */
+    boolean releasedVariables() {
+        return released;
     }
 
     /** Forgets the value of the previous snippet. */
@@ -60,14 +73,35 @@ final class KernelExecutionControl extends LocalExecutionControl {
     }
 
     @Override
+    public void load(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException,
+            EngineTerminationException {
+        super.load(woven(cbcs));
+    }
+
+    private static ClassBytecodes[] woven(ClassBytecodes[] cbcs) {
+        ClassBytecodes[] out = new ClassBytecodes[cbcs.length];
+        for (int i = 0; i < cbcs.length; i++) {
+            out[i] = new ClassBytecodes(cbcs[i].name(), CellClassWeaver.weave(cbcs[i].bytecodes()));
+        }
+        return out;
+    }
+
+    @Override
+    public String invoke(String className, String methodName) throws RunException, InternalException,
+            EngineTerminationException {
+        cellWrappers.add(className);            // the snippet's wrapper class holds the variable it declares
+        return super.invoke(className, methodName);
+    }
+
+    @Override
     protected String invoke(Method doitMethod) throws Exception {
         if (stopRequested) {
             throw new ExecutionControl.StoppedException();
         }
-        CellThreadGroup g = new CellThreadGroup(cell);
+        CellStop.clear();
         Object[] result = new Object[1];
         Throwable[] failure = new Throwable[1];
-        Thread t = new Thread(g, () -> {
+        Thread t = new Thread(new CellThreadGroup(cell), () -> {
             try {
                 result[0] = doitMethod.invoke(null);
             } catch (Throwable e) {
@@ -77,22 +111,21 @@ final class KernelExecutionControl extends LocalExecutionControl {
         // as in jshell itself: code that looks classes up by name (Class.forName, ServiceLoader, trust by name in
         // Mge.load) finds the classes of earlier cells
         t.setContextClassLoader(doitMethod.getDeclaringClass().getClassLoader());
-        group = g;
-        snippetThread = t;
         t.start();
-        // join is not interruptible from the user's side: stop() ends the thread instead
+        // the shell thread is never interrupted on purpose: keep waiting; stop() ends the snippet thread instead
         while (t.isAlive()) {
             try {
                 t.join();
             } catch (InterruptedException ignored) {
-                // the shell thread is never interrupted on purpose; keep waiting for the snippet
+                // keep waiting for the snippet
             }
         }
-        snippetThread = null;
         Throwable f = failure[0];
         Throwable cause = f instanceof InvocationTargetException ite ? ite.getCause() : f;
-        if (stopRequested && (cause instanceof ThreadDeath || cause instanceof InterruptedException
-                || f instanceof ThreadDeath)) {
+        if (cause instanceof OutOfMemoryError) {
+            releaseCellVariables();
+        }
+        if (cause instanceof CellStop.Stopped || (stopRequested && cause instanceof InterruptedException)) {
             throw new ExecutionControl.StoppedException();
         }
         if (f != null) {
@@ -100,31 +133,38 @@ final class KernelExecutionControl extends LocalExecutionControl {
         }
         lastValue = result[0];
         hasValue = true;
-        return valueString(result[0]);
+        // JShell wants a string for its own event; the kernel shows the live object, so the value's toString (user
+        // code, maybe slow: a large tensor) is not run a second time here
+        return result[0] == null ? "null" : result[0].getClass().getName();
+    }
+
+    /**
+     * Sets the variables this cell declared to null and collects, so that a cell that filled the heap gives the
+     * memory back (the kernel's own threads need it to answer the next request). Variables of earlier cells are kept.
+     */
+    private void releaseCellVariables() {
+        for (String wrapper : cellWrappers) {
+            try {
+                for (Field field : findClass(wrapper).getDeclaredFields()) {
+                    int m = field.getModifiers();
+                    if (Modifier.isStatic(m) && !Modifier.isFinal(m) && !field.getType().isPrimitive()) {
+                        field.setAccessible(true);
+                        field.set(null, null);
+                        released = true;
+                    }
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // a wrapper without variables, or one JShell replaced: nothing to release
+            }
+        }
+        System.gc();                            // a full collection lets the heap shrink back (G1 uncommits)
     }
 
     @Override
-    @SuppressWarnings({"removal", "deprecation"})
     public void stop() {
         stopRequested = true;
-        CellThreadGroup g = group;
-        Thread t = snippetThread;
-        if (g == null || t == null) {
-            return;
-        }
-        g.interrupt();
-        try {
-            t.join(GRACE_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (t.isAlive()) {
-            try {
-                g.stop();                       // JDK 17-19: ends busy loops; later JDKs refuse
-            } catch (UnsupportedOperationException e) {
-                t.interrupt();
-            }
-        }
+        CellStop.request();
+        CellThreadGroup.interruptAll();
     }
 
     @Override
@@ -134,13 +174,14 @@ final class KernelExecutionControl extends LocalExecutionControl {
         if (inst == null || !inst.isRedefineClassesSupported()) {
             throw new NotImplementedException("redefinition needs the kernel's agent (start it with java -jar)");
         }
+        ClassBytecodes[] woven = woven(cbcs);
         try {
-            ClassDefinition[] defs = new ClassDefinition[cbcs.length];
-            for (int i = 0; i < cbcs.length; i++) {
-                defs[i] = new ClassDefinition(findClass(cbcs[i].name()), cbcs[i].bytecodes());
+            ClassDefinition[] defs = new ClassDefinition[woven.length];
+            for (int i = 0; i < woven.length; i++) {
+                defs[i] = new ClassDefinition(findClass(woven[i].name()), woven[i].bytecodes());
             }
             inst.redefineClasses(defs);
-            classesRedefined(cbcs);
+            classesRedefined(woven);
         } catch (Exception | LinkageError e) {
             // JShell answers this by loading fresh classes under new names, as with any engine
             throw new ClassInstallException("cannot redefine in place: " + e, new boolean[cbcs.length]);

@@ -40,7 +40,7 @@ final class KernelProcess implements AutoCloseable {
             throw new IllegalStateException("run the protocol tests through Maven (kernel.test.classpath is unset)");
         }
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Djava.security.manager=allow", "-Dmaven.repo.local=" + dir.resolve("m2"), "-javaagent:" + agentJar(), "-cp", cp,
+                "-Xmx512m", "-Dmaven.repo.local=" + dir.resolve("m2"), "-javaagent:" + agentJar(), "-cp", cp,
                 "org.mge4j.kernel.Main", connectionFile.toString()));
         log = dir.resolve("kernel.log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -55,6 +55,7 @@ final class KernelProcess implements AutoCloseable {
         m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         m.getMainAttributes().putValue("Premain-Class", "org.mge4j.kernel.eval.RedefinitionAgent");
         m.getMainAttributes().putValue("Can-Redefine-Classes", "true");
+        m.getMainAttributes().putValue("Can-Retransform-Classes", "true");
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, m)) {
             j.flush();
         }
