@@ -6,7 +6,8 @@
 # runs every cell from JupyterLab's Run menu ("Run All Cells"), and fails unless all ran without an error and the
 # rendered state dict table is on the page (guide-state-dict.png, guide-window.png). Screenshots go to docs/display/
 # (or the folder given).
-#   install/test-browser.sh [--skip-build] [OUT_DIR]
+#   install/test-browser.sh [--skip-build] [--java PATH] [OUT_DIR]
+# --java PATH (or MGE4J_JAVA=PATH): the kernelspec runs that Java ('install --java PATH'); default: the java on the PATH.
 # Needs: apt packages chromium chromium-driver dataset-fashion-mnist python3-venv (installed when missing, as
 # root); pip packages jupyterlab selenium nbconvert nbclient from the machine's package index, into a venv kept at
 # $MGE4J_BROWSER_VENV (default ~/.cache/mge4j/browser-venv), so only the first run pays for them.
@@ -15,6 +16,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 skip_build=false
 if [[ "${1:-}" == "--skip-build" ]]; then skip_build=true; shift; fi
+KERNEL_JAVA="${MGE4J_JAVA:-}"
+if [[ "${1:-}" == "--java" ]]; then
+    [[ $# -ge 2 ]] || { echo "test-browser: --java needs a path" >&2; exit 2; }
+    KERNEL_JAVA="$2"
+    shift 2
+fi
 OUT="${1:-$ROOT/docs/display}"
 VENV="${MGE4J_BROWSER_VENV:-$HOME/.cache/mge4j/browser-venv}"
 start=$(date +%s)
@@ -50,7 +57,7 @@ export JUPYTER_PATH="$WORK/prefix/share/jupyter"
 export JUPYTER_DATA_DIR="$WORK/data"
 export JUPYTER_RUNTIME_DIR="$WORK/runtime"
 export JUPYTER_CONFIG_DIR="$WORK/config"
-java -jar "$JAR" install --prefix "$WORK/prefix" --name mge4j >/dev/null
+java -jar "$JAR" install --prefix "$WORK/prefix" --name mge4j ${KERNEL_JAVA:+--java "$KERNEL_JAVA"} >/dev/null
 
 echo "== the tour notebook and the serialization guide in JupyterLab + chromium (the guide run from the Run menu)"
 "$VENV/bin/python" "$ROOT/install/browser_check.py" "$WORK" "$OUT"

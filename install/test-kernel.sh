@@ -5,16 +5,32 @@
 #   3. installs the kernelspec with the jar's own installer into a temp prefix (JUPYTER_PATH points there),
 #   4. runs the jupyter_kernel_test conformance suite (install/kernel_conformance.py),
 #   5. executes a notebook with jupyter nbconvert and checks its outputs,
-#   6. drives a jupyter console session from a script.
+#   6. drives a jupyter console session from a script,
+#   7. checks that the kernel prints one line, and nothing else, to the console at start (install/kernel_console_check.py).
 # Needs the Debian packages python3-jupyter-client python3-jupyter-kernel-test python3-nbconvert
 # python3-nbformat jupyter-console (run with /usr/bin/python3). Exits non-zero on any failure.
-# Usage: install/test-kernel.sh [--skip-build]
+# Usage: install/test-kernel.sh [--skip-build] [--java PATH]
+#   --java PATH (or MGE4J_JAVA=PATH): the kernelspec runs that Java (installed with 'install --java PATH'), and so do
+#   the file tools; default: the java on the PATH.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PY=/usr/bin/python3
 cd "$ROOT"
+skip_build=false
+KERNEL_JAVA="${MGE4J_JAVA:-}"
+while (($#)); do
+    case "$1" in
+        --skip-build) skip_build=true; shift ;;
+        --java) [[ $# -ge 2 ]] || { echo "test-kernel: --java needs a path" >&2; exit 2; }; KERNEL_JAVA="$2"; shift 2 ;;
+        *) echo "usage: install/test-kernel.sh [--skip-build] [--java PATH]" >&2; exit 2 ;;
+    esac
+done
+JAVA_FOR_KERNEL="${KERNEL_JAVA:-java}"
+JAVA_VERSION="$("$JAVA_FOR_KERNEL" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.version = //p')"
+[[ -n "$JAVA_VERSION" ]] || { echo "test-kernel: '$JAVA_FOR_KERNEL' does not run as java" >&2; exit 1; }
+echo "== the kernel runs on Java $JAVA_VERSION ($(command -v "$JAVA_FOR_KERNEL"))"
 
-if [[ "${1:-}" != "--skip-build" ]]; then
+if ! $skip_build; then
     mvn -q -B -N install
     mvn -q -B -pl dl-core,display install -DskipTests   # the kernel ships dl-core and display in lib/
     mvn -q -B -pl kernel package -DskipTests
@@ -39,10 +55,16 @@ for py in python3 /usr/bin/python3; do
     if command -v "$py" >/dev/null && "$py" -c "import numpy" 2>/dev/null; then NUMPY_PY="$py"; break; fi
 done
 [[ -n "$NUMPY_PY" ]] || { echo "test-kernel: no python3 with numpy for the CLI check (apt-get install python3-numpy)" >&2; exit 1; }
-MGE4J_JAR="$JAR" "$NUMPY_PY" "$ROOT/install/cli_check.py" "$WORK/cli"
+# install/mge4j runs $JAVA_HOME/bin/java: the Java under test
+JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v "$JAVA_FOR_KERNEL")")")")" \
+    MGE4J_JAR="$JAR" "$NUMPY_PY" "$ROOT/install/cli_check.py" "$WORK/cli"
 
 echo "== install kernelspec"
-java -jar "$JAR" install --prefix "$WORK/prefix" --name mge4j
+if [[ -n "$KERNEL_JAVA" ]]; then
+    java -jar "$JAR" install --prefix "$WORK/prefix" --name mge4j --java "$KERNEL_JAVA"
+else
+    java -jar "$JAR" install --prefix "$WORK/prefix" --name mge4j
+fi
 SPECS="$($PY -m jupyter_client.kernelspecapp list 2>/dev/null || true)"
 echo "$SPECS" | grep -q "mge4j *$WORK" || { echo "test-kernel: kernelspec mge4j not visible to Jupyter: $SPECS" >&2; exit 1; }
 grep -q '"interrupt_mode" : "message"' "$WORK/prefix/share/jupyter/kernels/mge4j/kernel.json"
@@ -120,4 +142,7 @@ if command -v jupyter-console >/dev/null; then
 else
     echo "test-kernel: jupyter-console is not installed (apt-get install jupyter-console)" >&2; exit 1
 fi
-echo "test-kernel: all kernel checks passed"
+
+echo "== the console at kernel start: one line (which Java, which backend), no JVM warnings, no logging"
+$PY "$ROOT/install/kernel_console_check.py" mge4j "$JAVA_VERSION"
+echo "test-kernel: all kernel checks passed on Java $JAVA_VERSION"
