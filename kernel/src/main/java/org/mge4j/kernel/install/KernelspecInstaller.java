@@ -36,7 +36,7 @@ public final class KernelspecInstaller {
     private KernelspecInstaller() {
     }
 
-    private record Options(Path kernelsDir, String name, String java, List<String> jvmOpts, String backend,
+    record Options(Path kernelsDir, String name, String java, List<String> jvmOpts, String backend,
                            boolean vector) {
     }
 
@@ -208,12 +208,13 @@ public final class KernelspecInstaller {
         return 0;
     }
 
-    private static Options parse(String[] args) throws IOException {
+    /** The command line of install/uninstall, or null after printing what is wrong with it. */
+    static Options parse(String[] args) throws IOException {
         Path kernels = userKernels();
         String name = null;
         String backend = "cpu";
         String java = null;     // the running JVM
-        boolean vector = false;
+        boolean vector = true;
         List<String> opts = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -254,6 +255,7 @@ public final class KernelspecInstaller {
                     java = args[++i];
                 }
                 case "--vector" -> vector = true;
+                case "--no-vector" -> vector = false;
                 case "--jvm-opt" -> {
                     if (!hasValue) {
                         return missing(a);
@@ -262,7 +264,7 @@ public final class KernelspecInstaller {
                 }
                 default -> {
                     System.err.println("unknown option " + a + "\nusage: install [--user|--sys-prefix|--prefix DIR] "
-                            + "[--name NAME] [--backend cpu|cuda] [--java PATH] [--vector] [--jvm-opt OPT]...");
+                            + "[--name NAME] [--backend cpu|cuda] [--java PATH] [--no-vector] [--jvm-opt OPT]...");
                     return null;
                 }
             }

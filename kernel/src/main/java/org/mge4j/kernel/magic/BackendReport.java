@@ -60,11 +60,17 @@ public final class BackendReport {
 
     /**
      * The line the kernel prints to the notebook server's console at start, and nothing else: which Java and which
-     * backend, e.g. {@code mge4j kernel: Java 25.0.3 (Eclipse Adoptium), ND4J nd4j-native (CPU, onednn-avx2)}.
+     * backend, e.g. {@code mge4j kernel: Java 25.0.3 (Eclipse Adoptium), ND4J nd4j-native (CPU, onednn-avx2)}; and
+     * where the JVM has the vector API module, which made it print its incubator warning just before, that it is
+     * there for dumped graphs and how to leave it out.
      */
     public static String startupLine() {
-        return "mge4j kernel: Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor")
+        String line = "mge4j kernel: Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor")
                 + "), ND4J " + bannerName();
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            line += ", vector API for dumped graphs (install --no-vector: without it and its warning)";
+        }
+        return line;
     }
 
     /** The backend for the banner, e.g. {@code nd4j-native (CPU, onednn-avx2)}; never blocks on ND4J. */

@@ -30,37 +30,39 @@ class KernelspecJavaTest {
         return java;
     }
 
-    private List<String> optionsFor(String javaVersion) throws IOException {
+    /** What 'install --java <a JDK of that version> [args]' writes before -jar. */
+    private List<String> optionsFor(String javaVersion, String... args) throws IOException {
         JavaRuntime runtime = JavaRuntime.of(fakeJdk("jdk-" + javaVersion, javaVersion).toString());
         assertNull(runtime.refusal(), runtime.refusal());
-        return KernelJvmOptions.forFeature(runtime.feature(), false);
+        return KernelJvmOptions.forFeature(runtime.feature(), KernelspecInstaller.parse(args).vector());
     }
 
     @Test
-    void java17And21GetNativeAccessOnlyAndNoSecurityManagerOption() throws IOException {
-        assertEquals(List.of("--enable-native-access=ALL-UNNAMED"), optionsFor("17.0.21.1"));
-        assertEquals(List.of("--enable-native-access=ALL-UNNAMED"), optionsFor("21.0.9"));
-        assertEquals(List.of("--enable-native-access=ALL-UNNAMED"), optionsFor("22"));
+    void java17And21GetTheVectorModuleAndNativeAccessAndNoSecurityManagerOption() throws IOException {
+        List<String> options = List.of("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED");
+        assertEquals(options, optionsFor("17.0.21.1"));
+        assertEquals(options, optionsFor("21.0.9"));
+        assertEquals(options, optionsFor("22"));
     }
 
     @Test
     void java23AndLaterAlsoAllowUnsafeMemoryAccessSoJavaCppsIndexersDoNotWarn() throws IOException {
-        List<String> both = List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
-        assertEquals(both, optionsFor("23.0.2"));
-        assertEquals(both, optionsFor("25.0.3"));
-        assertEquals(both, optionsFor("26-ea"));
-        assertEquals(both, optionsFor("26"));
+        List<String> options = List.of("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow");
+        assertEquals(options, optionsFor("23.0.2"));
+        assertEquals(options, optionsFor("25.0.3"));
+        assertEquals(options, optionsFor("26-ea"));
+        assertEquals(options, optionsFor("26"));
     }
 
     @Test
-    void theVectorModuleIsAddedOnlyWhenAskedFor() {
-        assertEquals(List.of("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"),
-                KernelJvmOptions.forFeature(17, true));
-        assertEquals(List.of("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow"), KernelJvmOptions.forFeature(25, true));
-        for (int feature : new int[] {17, 21, 25, 26}) {
-            assertTrue(KernelJvmOptions.forFeature(feature, false).stream().noneMatch(o -> o.contains("incubator")
-                    || o.contains("security.manager") || o.contains("IgnoreUnrecognized")), "Java " + feature);
+    void noVectorLeavesOutTheIncubatorModuleAndNothingElse() throws IOException {
+        assertEquals(List.of("--enable-native-access=ALL-UNNAMED"), optionsFor("17.0.21.1", "--no-vector"));
+        assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"),
+                optionsFor("25.0.3", "--no-vector"));
+        for (String version : new String[] {"17", "21", "25", "26"}) {
+            assertTrue(optionsFor(version).stream().noneMatch(o -> o.contains("security.manager")
+                    || o.contains("IgnoreUnrecognized")), "Java " + version);
         }
     }
 
