@@ -45,6 +45,10 @@ public final class JShellEvaluator implements Evaluator {
         if (warning != null) {
             startupWarnings.add(warning);
         }
+        String heap = HeapGuard.install();
+        if (heap != null) {
+            startupWarnings.add(heap);
+        }
         CellStop.quietWhenStopped();
         KernelExecutionControl[] made = new KernelExecutionControl[1];
         ExecutionControlProvider provider = new ExecutionControlProvider() {

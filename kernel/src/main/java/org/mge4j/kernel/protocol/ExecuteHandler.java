@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.mge4j.kernel.display.Notebook;
 import org.mge4j.kernel.eval.CellOutcome;
+import org.mge4j.kernel.eval.CellStop;
 import org.mge4j.kernel.io.Cell;
 import org.mge4j.kernel.io.OutputRouter;
 import org.mge4j.kernel.magic.CellRunner;
 import org.mge4j.kernel.wire.StdinChannel;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -74,14 +76,18 @@ final class ExecuteHandler {
         cell.flush();
         String resultText = null;
         if (outcome instanceof CellOutcome.Value v) {
-            Map<String, Object> bundle = Notebook.bundle(v.value());
-            resultText = String.valueOf(bundle.get("text/plain"));
-            ObjectNode res = Request.ok();
-            res.remove("status");
-            res.put("execution_count", count);
-            res.set("data", JSON.valueToTree(bundle));
-            res.putObject("metadata");
-            cell.publish("execute_result", res);
+            try {
+                Map<String, Object> bundle = Notebook.bundle(v.value());
+                resultText = String.valueOf(bundle.get("text/plain"));
+                ObjectNode res = Request.ok();
+                res.remove("status");
+                res.put("execution_count", count);
+                res.set("data", JSON.valueToTree(bundle));
+                res.putObject("metadata");
+                cell.publish("execute_result", res);
+            } catch (RuntimeException | CellStop.Stopped | StackOverflowError | OutOfMemoryError e) {
+                outcome = notShown(e);
+            }
         }
         if (store) {
             history.add(count, code, resultText);
@@ -124,6 +130,17 @@ final class ExecuteHandler {
             }
         }
         return out;
+    }
+
+    /** The value's toString or renderer is user code (woven, so it can be stopped): its failure is the cell's. */
+    private static CellOutcome.Failure notShown(Throwable e) {
+        if (e instanceof CellStop.Stopped) {
+            return new CellOutcome.Failure("Interrupted", "the cell was interrupted while its value was shown;"
+                    + " earlier variables are kept", List.of("Interrupted while the cell's value was shown"));
+        }
+        String what = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return new CellOutcome.Failure(e.getClass().getName(), "the cell's value could not be shown: " + what,
+                List.of("The cell's value could not be shown: " + what));
     }
 
     private static void fillError(ObjectNode node, CellOutcome.Failure f) {

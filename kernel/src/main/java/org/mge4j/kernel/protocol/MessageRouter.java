@@ -51,7 +51,9 @@ public final class MessageRouter {
         request.holdReply();
         try {
             h.handle(request);
-        } catch (Exception | LinkageError e) {
+        } catch (Exception | Error e) {
+            // an Error from user code reached through a handler (a value's toString overflowing the stack) must not
+            // end the loop that serves the socket
             LOG.severe("handler for " + type + " failed: " + e);
             if (!request.replied() && type.endsWith("_request")) {
                 StringWriter trace = new StringWriter();

@@ -113,6 +113,24 @@ class CellControlTest {
         assertStateKept();
     }
 
+    @Test
+    void aValueWhoseToStringLoopsForeverIsStoppedByAnInterrupt() throws Exception {
+        client.execute("class Endless { public String toString() { while (true) { } } }");
+        long millis = interruptAfter("new Endless()", 600);
+        assertTrue(millis < 1000, "the interrupt took " + millis + " ms");
+        assertStateKept();
+    }
+
+    @Test
+    void aValueWhoseToStringFailsIsAnErrorOfTheCellNotOfTheKernel() {
+        client.execute("class Broken { public String toString() { return toString(); } }");
+        TestClient.Execution ex = client.execute("new Broken()");
+        assertEquals("error", ex.status());
+        assertTrue(ex.reply().content().path("evalue").asText().contains("StackOverflowError"),
+                ex.reply().content().toString());
+        assertStateKept();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "System.exit(0);",
