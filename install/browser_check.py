@@ -294,6 +294,19 @@ def guide_from_ui(port, work, out, code_cells):
         driver.quit()
 
 
+def kernel_console(log_path):
+    """What the kernels printed to JupyterLab's console: every line but the server's own records and their indented
+    continuations. Only the kernel's start line may be there, after the JVM's incubator warning when the kernelspec
+    adds the vector API module (issue 13, point 5)."""
+    server = re.compile(r"\[[DIWEC] \d{4}-\d\d-\d\d ")
+    with open(log_path) as f:
+        lines = [line for line in f.read().splitlines() if line.strip() and not line[0].isspace() and not server.match(line)]
+    banners = [line for line in lines if line.startswith("mge4j kernel: Java ")]
+    others = [line for line in lines if line not in banners and line != "WARNING: Using incubator modules: jdk.incubator.vector"]
+    assert banners and not others, f"the kernels printed more than their start line to JupyterLab's console: {lines}"
+    return banners[0]
+
+
 def main():
     work, out = sys.argv[1], os.path.abspath(sys.argv[2])
     path = os.path.join(work, "tour.ipynb")
@@ -313,6 +326,7 @@ def main():
             lab.wait(timeout=15)
         except subprocess.TimeoutExpired:
             lab.kill()
+    print("JupyterLab's console holds only the kernels' start line: " + kernel_console(os.path.join(work, "lab.log")))
 
 
 if __name__ == "__main__":
