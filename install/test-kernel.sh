@@ -6,7 +6,8 @@
 #   4. runs the jupyter_kernel_test conformance suite (install/kernel_conformance.py),
 #   5. executes a notebook with jupyter nbconvert and checks its outputs,
 #   6. drives a jupyter console session from a script,
-#   7. checks that the kernel prints one line, and nothing else, to the console at start (install/kernel_console_check.py).
+#   7. checks what the kernel prints to the console at start: its one line, after the JVM's incubator warning where the
+#      kernelspec adds the vector API module (the default), and nothing else (install/kernel_console_check.py).
 # Needs the Debian packages python3-jupyter-client python3-jupyter-kernel-test python3-nbconvert
 # python3-nbformat jupyter-console (run with /usr/bin/python3). Exits non-zero on any failure.
 # Usage: install/test-kernel.sh [--skip-build] [--java PATH]
@@ -143,7 +144,7 @@ else
     echo "test-kernel: jupyter-console is not installed (apt-get install jupyter-console)" >&2; exit 1
 fi
 
-echo "== the console at kernel start: one line (which Java, which backend), no JVM warnings, no logging"
+echo "== the console at kernel start: one line (which Java, which backend), no other JVM warning, no logging"
 # the default kernelspec adds the vector API module, whose incubator warning the JVM prints before main; with
 # --no-vector nothing but the one line is left
 $PY "$ROOT/install/kernel_console_check.py" mge4j "$JAVA_VERSION"
