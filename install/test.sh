@@ -87,7 +87,7 @@ kernel_checks() {
     if [[ "${MGE4J_SKIP_BROWSER:-0}" != "1" ]]; then
         # ~50 s with the venv in place (~2 min on a fresh machine); the screenshots (the tour's outputs, and the
         # serialization guide run from JupyterLab's Run menu) are kept as test artifacts in target/, not docs/
-        local shots="$root/target/test-artifacts/browser-java$v"
+        local shots="$root/target/test-artifacts/browser-java${v%%.*}"
         rm -rf "$shots"
         phase "display in a real browser (JupyterLab + chromium; MGE4J_SKIP_BROWSER=1 skips it) on Java $v" \
             install/test-browser.sh --skip-build --java "$java" "$shots"
