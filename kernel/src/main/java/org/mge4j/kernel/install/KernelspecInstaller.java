@@ -96,7 +96,8 @@ public final class KernelspecInstaller {
         ObjectNode spec = json.createObjectNode();
         ArrayNode argv = spec.putArray("argv");
         argv.add(o.java());
-        // the vector API runs dumped graphs' Java kernels (org.mge4j.jit.VectorPlan); without it they run on ND4J
+        // the vector API runs dumped graphs' Java plan fastest (org.mge4j.jit.VectorApiKernels); without it the plan
+        // runs on plain loops the JIT vectorises
         argv.add("--add-modules=jdk.incubator.vector");
         o.jvmOpts().forEach(argv::add);
         argv.add("-Djava.security.manager=allow");  // lets the kernel refuse System.exit from cells (JDK 18+)
