@@ -5,7 +5,9 @@ Usage:
   JUPYTER_PATH=<dir with kernels/...> /usr/bin/python3 install/kernel-bench.py [options] KERNEL [KERNEL...]
   (install/kernel-bench.sh installs mge4j for JDK 17 and JDK 25 and ipykernel into a temporary prefix and runs it)
 
-For each kernelspec named, one after the other in the same run:
+For each kernelspec named, in the same run (interleaved: launches alternate between the kernels, then all kernels
+stay up and each step runs one cell on each in turn, so the load of a shared machine hits them alike; --sequential
+measures one kernel after the other):
   1. launch -> first kernel_info_reply: median (min, max) of --launches launches;
   2. `1 + 1` round trip, send execute_request -> both `status: idle` and execute_reply, p50 / p95 over the
      --trivial trivial cells below (after the warm-up);
@@ -90,6 +92,31 @@ def start(name, timeout):
             return km, kc, time.perf_counter() - t0
 
 
+def ensure_iopub(kc, timeout=30.0):
+    """Not timed: waits until IOPub delivers (its subscription may connect after the shell socket; messages published
+    before that are lost, e.g. the idle of the first cell), by sending kernel_info until its busy/idle arrives."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout:
+        msg_id = kc.kernel_info()
+        end = time.perf_counter() + 0.5
+        seen = False
+        while time.perf_counter() < end:
+            try:
+                m = kc.get_iopub_msg(timeout=max(0.01, end - time.perf_counter()))
+            except Exception:
+                break
+            if m["parent_header"].get("msg_id") == msg_id:
+                seen = True
+        while True:                                  # the kernel_info replies
+            try:
+                kc.get_shell_msg(timeout=0.05)
+            except Exception:
+                break
+        if seen:
+            return
+    raise KernelFailed(f"IOPub delivered nothing within {timeout:.0f} s")
+
+
 def stop(km, kc):
     try:
         kc.stop_channels()
@@ -125,50 +152,114 @@ def run_checked(kc, code):
     return ms
 
 
-def bench(name, language, args):
-    r = {"name": name}
-    starts = []
-    km = kc = None
-    try:
-        for i in range(args.launches):
-            km, kc, elapsed = start(name, args.start_timeout)
-            starts.append(elapsed)
-            if i < args.launches - 1:
-                stop(km, kc)
-                km = kc = None
-        r["info_s"] = statistics.median(starts)
-        r["info_min"], r["info_max"] = min(starts), max(starts)
-        pid = kernel_pid(km)
+class Run:
+    """One kernel under test: its results so far, and its kernel while one is up."""
+
+    def __init__(self, name, language):
+        self.name, self.language = name, language
+        self.r = {"name": name}
+        self.km = self.kc = self.pid = None
+        self.starts, self.trivial, self.decls = [], [], []
+
+    @property
+    def alive(self):
+        return "failed" not in self.r
+
+    def step(self, phase, fn):
+        """Runs fn() for this kernel unless it already failed; a failure is recorded, not raised."""
+        if not self.alive:
+            return
+        self.r["phase"] = phase
+        try:
+            fn()
+        except (KernelFailed, RuntimeError, OSError) as e:
+            self.fail(f"{e} ({phase})")
+        except Exception as e:                        # queue.Empty (a timeout) and friends from jupyter_client
+            self.fail(f"{type(e).__name__} {e} ({phase})")
+
+    def fail(self, why):
+        self.r["failed"] = why
+        self.shutdown()
+
+    def launch(self, args, keep):
+        km, kc, elapsed = start(self.name, args.start_timeout)
+        self.starts.append(elapsed)
+        if keep:
+            self.km, self.kc, self.pid = km, kc, kernel_pid(km)
+        else:
+            stop(km, kc)
+
+    def ready(self):
+        ensure_iopub(self.kc)
         t0 = time.perf_counter()
-        run_checked(kc, "1 + 1")                     # blocks until the kernel can run cells at all
-        r["first_cell_s"] = time.perf_counter() - t0
-        time.sleep(args.settle)
-        for _ in range(args.warmup):
-            run_checked(kc, "1 + 1")
-        r["rss_start"] = rss_mib(pid)
-        trivial = [run_checked(kc, "1 + 1") for _ in range(args.trivial)]
-        r["rss_trivial"] = rss_mib(pid)
-        decl = "int v{0} = {0};" if language == "java" else "v{0} = {0}"
-        decls = [run_checked(kc, decl.format(i)) for i in range(args.decls)]
-        r["rss_decls"] = rss_mib(pid)
-        r["p50"], r["p95"] = pct(trivial, 0.5), pct(trivial, 0.95)
-        cells = trivial + decls
-        r["first100"], r["last100"] = pct(cells[:100], 0.5), pct(cells[-100:], 0.5)
-        r["decl_first100"], r["decl_last100"] = pct(decls[:100], 0.5), pct(decls[-100:], 0.5)
-        r["cells"] = len(cells)
-        if args.live and language == "java":
-            r["live_mib"] = live_heap_mib(km, pid)
-    except (KernelFailed, RuntimeError, OSError) as e:
-        r["failed"] = str(e)
-    except Exception as e:                            # queue.Empty and friends from jupyter_client
-        r["failed"] = f"{type(e).__name__}: {e}"
-    finally:
-        if km is not None:
+        run_checked(self.kc, "1 + 1")                 # blocks until the kernel can run cells at all
+        self.r["first_cell_s"] = time.perf_counter() - t0
+
+    def decl(self, i):
+        return f"int v{i} = {i};" if self.language == "java" else f"v{i} = {i}"
+
+    def shutdown(self):
+        if self.km is not None:
             try:
-                stop(km, kc)
+                stop(self.km, self.kc)
             except Exception:
                 pass
-    return r
+            self.km = self.kc = None
+
+    def finish(self, args):
+        r = self.r
+        r.pop("phase", None)
+        if self.starts:
+            r["info_s"] = statistics.median(self.starts)
+            r["info_min"], r["info_max"] = min(self.starts), max(self.starts)
+        if not self.alive:
+            return r
+        r["p50"], r["p95"] = pct(self.trivial, 0.5), pct(self.trivial, 0.95)
+        cells = self.trivial + self.decls
+        r["first100"], r["last100"] = pct(cells[:100], 0.5), pct(cells[-100:], 0.5)
+        r["decl_first100"], r["decl_last100"] = pct(self.decls[:100], 0.5), pct(self.decls[-100:], 0.5)
+        r["cells"] = len(cells)
+        r["times"] = cells
+        if args.live and self.language == "java":
+            r["live_mib"] = live_heap_mib(self.km, self.pid)
+        return r
+
+
+def bench(runs, args):
+    """Measures every run. Interleaved (default): the launches alternate between kernels, then all kernels stay up
+    and each step runs one cell on each in turn, so a busy machine slows all of them alike; --sequential measures
+    one kernel after the other."""
+    groups = [[r] for r in runs] if args.sequential else [runs]
+    for group in groups:
+        load0 = os.getloadavg()[0]
+        for i in range(args.launches):
+            for u in group:
+                u.step(f"launch {i + 1}", lambda: u.launch(args, keep=i == args.launches - 1))
+        for u in group:
+            u.step("first cell", u.ready)
+        time.sleep(args.settle)
+        for i in range(args.warmup):
+            for u in group:
+                u.step(f"warm-up cell {i}", lambda: run_checked(u.kc, "1 + 1"))
+        for u in group:
+            u.step("RSS", lambda: u.r.__setitem__("rss_start", rss_mib(u.pid)))
+        for i in range(args.trivial):
+            for u in group:
+                u.step(f"trivial cell {i}", lambda: u.trivial.append(run_checked(u.kc, "1 + 1")))
+        for u in group:
+            u.step("RSS", lambda: u.r.__setitem__("rss_trivial", rss_mib(u.pid)))
+        for i in range(args.decls):
+            for u in group:
+                u.step(f"declaring cell {i}", lambda: u.decls.append(run_checked(u.kc, u.decl(i))))
+        for u in group:
+            u.step("RSS", lambda: u.r.__setitem__("rss_decls", rss_mib(u.pid)))
+        for u in group:
+            u.finish(args)
+            u.shutdown()
+            u.r["load"] = f"{load0:.1f} / {os.getloadavg()[0]:.1f}"
+            print(f"[bench] {u.name}: {json.dumps({k: v for k, v in u.r.items() if k not in ('name', 'times')}, default=str)}",
+                  file=sys.stderr, flush=True)
+    return [u.r for u in runs]
 
 
 def java_of(spec):
@@ -177,20 +268,19 @@ def java_of(spec):
 
 
 def live_heap_mib(km, pid):
-    """Heap in use after a full GC (jcmd GC.run, then GC.heap_info), to tell live data from uncollected garbage."""
+    """Live heap after a full GC (jcmd GC.class_histogram, total of live objects; any collector), to tell live data
+    from uncollected garbage."""
     java = java_of(km.kernel_spec)
     jcmd = os.path.join(os.path.dirname(java), "jcmd") if java else "jcmd"
     try:
-        subprocess.run([jcmd, str(pid), "GC.run"], capture_output=True, timeout=60)
-        out = subprocess.run([jcmd, str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=60).stdout
+        out = subprocess.run([jcmd, str(pid), "GC.class_histogram"], capture_output=True, text=True,
+                             timeout=120).stdout
     except (OSError, subprocess.TimeoutExpired):
         return None
-    for line in out.splitlines():
-        words = line.replace(",", " ").split()
-        if "used" in words:                          # "garbage-first heap   total 262144K, used 81234K"
-            v = words[words.index("used") + 1]
-            if v.endswith("K"):
-                return int(v[:-1]) / 1024.0
+    for line in reversed(out.splitlines()):
+        words = line.split()
+        if words and words[0] == "Total" and len(words) >= 3:
+            return int(words[2]) / 1024.0 / 1024.0
     return None
 
 
@@ -263,7 +353,7 @@ def table(results, peer, specs):
         f"<= {peer}'s" if ref else "<= the peer's",
         (lambda v, r: v <= peer_info) if peer_info else None)
     row("  min / max", "info_range", "", "{}")
-    row("first cell `1 + 1` after kernel_info (kernel ready)", "first_cell_s", " s", "{:.2f}")
+    row("first cell `1 + 1` (waits until the kernel runs cells)", "first_cell_s", " s", "{:.2f}")
     row("`1 + 1` round trip p50", "p50", " ms", "{:.1f}", f"<= {TARGET_CELL_P50_MS:g} ms",
         lambda v, r: v <= TARGET_CELL_P50_MS)
     row("`1 + 1` round trip p95", "p95", " ms", "{:.1f}")
@@ -277,7 +367,8 @@ def table(results, peer, specs):
         lambda v, r: v <= TARGET_GROWTH)
     row("declaring cells: p50 of first 100 / last 100", "decl_range", "", "{}")
     if any(r.get("live_mib") is not None for r in results):
-        row("heap in use after a full GC, at the end", "live_mib", " MiB", "{:.0f}")
+        row("live heap after a full GC, at the end", "live_mib", " MiB", "{:.0f}")
+    row("load average (1 min) at start / end of this kernel's run", "load", "", "{}")
     header = ["measure"] + cols + ["target"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
@@ -301,11 +392,14 @@ def main():
     ap.add_argument("--peer", help="the reference kernel for the ratios (default: the first Python one)")
     ap.add_argument("--launches", type=int, default=5)
     ap.add_argument("--settle", type=float, default=5.0, help="seconds after the first cell, before the warm-up")
-    ap.add_argument("--warmup", type=int, default=50)
+    ap.add_argument("--warmup", type=int, default=100, help="`1 + 1` cells before the measured ones (JIT warm-up)")
     ap.add_argument("--trivial", type=int, default=1000)
     ap.add_argument("--decls", type=int, default=1000)
     ap.add_argument("--start-timeout", type=float, default=60.0)
-    ap.add_argument("--live", action="store_true", help="also the heap in use after a full GC (jcmd), Java only")
+    ap.add_argument("--sequential", action="store_true",
+                    help="one kernel after the other (default: all up at once, cells interleaved)")
+    ap.add_argument("--live", action="store_true", help="also the live heap after a full GC (jcmd), Java only")
+    ap.add_argument("--times", metavar="FILE", help="write every cell's round trip (ms) per kernel as JSON")
     ap.add_argument("--markdown", metavar="FILE", help="write the table and how it was made to FILE")
     ap.add_argument("--note", action="append", default=[], help="a line to add under the table (repeatable)")
     args = ap.parse_args()
@@ -326,18 +420,19 @@ def main():
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     load_before = os.getloadavg()
-    results = []
+    runs = [Run(n, specs[n].language.lower()) for n in names]
     try:
-        for n in names:
-            print(f"[bench] {n} ...", file=sys.stderr, flush=True)
-            r = bench(n, specs[n].language.lower(), args)
-            derive(r)
-            results.append(r)
-            print(f"[bench] {n}: {json.dumps({k: v for k, v in r.items() if k != 'name'}, default=str)}",
-                  file=sys.stderr, flush=True)
+        results = bench(runs, args)
     finally:
+        for u in runs:
+            u.shutdown()
         shutil.rmtree(scratch, ignore_errors=True)
+    for r in results:
+        derive(r)
     load_after = os.getloadavg()
+    if args.times:
+        with open(args.times, "w") as f:
+            json.dump({r["name"]: r.get("times") for r in results}, f)
     t = table(results, peer, specs)
     print(t)
     if args.markdown:
@@ -359,7 +454,10 @@ def write_markdown(args, table_text, names, specs, peer, started, load_before, l
               f"- Python {platform.python_version()}, jupyter_client {__import__('jupyter_client').__version__}.",
               f"- Cells: {args.warmup} warm-up `1 + 1` after {args.settle:g} s of settling, then {args.trivial}"
               f" `1 + 1`, then {args.decls} declaring a variable each. A cell is timed from sending"
-              " execute_request to having both the idle status and the reply."]
+              " execute_request to having both the idle status and the reply. "
+              + ("One kernel after the other." if args.sequential else
+                 "Interleaved: launches alternate between the kernels, then all kernels are up and each step runs"
+                 " one cell on each in turn, so load from other work on the machine hits them alike.")]
     for n in names:
         s = specs[n]
         java = java_of(s)
