@@ -296,13 +296,12 @@ def guide_from_ui(port, work, out, code_cells):
 
 def kernel_console(log_path):
     """What the kernels printed to JupyterLab's console: every line but the server's own records and their indented
-    continuations. Only the kernel's start line may be there, after the JVM's incubator warning when the kernelspec
-    adds the vector API module (issue 13, point 5)."""
+    continuations. Only the kernel's start line may be there (issue 13, point 5)."""
     server = re.compile(r"\[[DIWEC] \d{4}-\d\d-\d\d ")
     with open(log_path) as f:
         lines = [line for line in f.read().splitlines() if line.strip() and not line[0].isspace() and not server.match(line)]
     banners = [line for line in lines if line.startswith("mge4j kernel: Java ")]
-    others = [line for line in lines if line not in banners and line != "WARNING: Using incubator modules: jdk.incubator.vector"]
+    others = [line for line in lines if line not in banners]
     assert banners and not others, f"the kernels printed more than their start line to JupyterLab's console: {lines}"
     return banners[0]
 

@@ -6,7 +6,7 @@ Starts the installed kernelspec KERNEL_NAME as Jupyter does, with the kernel pro
 (that is the server's console), runs a plain cell and a tensor cell (ND4J and its natives loaded: JavaCPP's warnings
 would come now), shuts the kernel down and fails unless the capture is exactly
     mge4j kernel: Java JAVA_VERSION (<vendor>), ND4J nd4j-native (CPU...)
-preceded, only when the kernelspec adds the vector API module (install's default; --no-vector leaves it out), by the
+preceded, only when the kernelspec adds the vector API module ('install --vector'; not the default), by the
 JVM's own "WARNING: Using incubator modules: jdk.incubator.vector", which no JVM option silences, and followed then
 by the note that says so. Every other JVM warning, logging line or stack trace printed at start is a failure
 (issue 13, point 5).
@@ -52,8 +52,8 @@ def main():
     want = [re.compile(banner)]
     if VECTOR_MODULE in KernelSpecManager().get_kernel_spec(kernel).argv:
         want = [re.compile(re.escape("WARNING: Using incubator modules: jdk.incubator.vector")),
-                re.compile(banner + re.escape(", vector API for dumped graphs (install --no-vector: without it and its"
-                                              " warning)"))]
+                re.compile(banner + re.escape(", vector API for dumped graphs (install --vector; the JVM's warning above"
+                                              " is about it)"))]
     assert len(lines) == len(want) and all(w.fullmatch(line) for w, line in zip(want, lines)), (
         f"the kernel's console at start should be {len(want)} line(s) matching {[w.pattern for w in want]},"
         f" got {len(lines)}:\n{text}")

@@ -21,11 +21,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * }</pre>
  *
  * <p>Each new input shape is prepared once (the last four are kept): over ND4J with output memory and native op
- * contexts set up, and, when every op has a Java form and the JVM has the vector API ({@code --add-modules
- * jdk.incubator.vector}, which the kernel and {@code mge4j run} pass), as a Java plan with no native call between
- * input and output. The first call of a shape times both and keeps the faster (up to ~3 s the first time in a JVM
- * while the JIT compiles the Java kernels; {@code -Dmge4j.jit.kernels=vector|nd4j} skips the timing). The two agree
- * within float rounding (1e-4 relative), and each prepared op is checked against an ordinary run before use.
+ * contexts set up, and, when every op has a Java form, as a Java plan with no native call between input and output.
+ * The Java plan's arithmetic uses the JDK's vector API when the JVM has it ({@code --add-modules
+ * jdk.incubator.vector}, which {@code mge4j run} passes; the JVM then prints a warning at start) and plain loops
+ * that the JIT vectorises otherwise (about 2.5x the vector API's time, still several times faster than ND4J at
+ * batch 1). The first call of a shape times both forms and keeps the faster (up to ~3 s the first time in a JVM
+ * while the JIT compiles the Java kernels; {@code -Dmge4j.jit.kernels=java|nd4j} skips the timing, and
+ * {@code vector} is an older name for {@code java}). The two agree within float rounding (1e-4 relative), and each
+ * prepared op is checked against an ordinary run before use.
  */
 public final class GraphInference {
     /** Files over this size are refused before they are read. */

@@ -74,12 +74,12 @@ final class Interpreter {
      */
     private static final class Prepared {
         final CompiledPlan nd4j;
-        final VectorPlan java;
+        final JavaPlan java;
         final long built = System.nanoTime();
         boolean useJava;
         int rechecks;
 
-        Prepared(CompiledPlan nd4j, VectorPlan java, boolean useJava) {
+        Prepared(CompiledPlan nd4j, JavaPlan java, boolean useJava) {
             this.nd4j = nd4j;
             this.java = java;
             this.useJava = useJava;
@@ -114,12 +114,12 @@ final class Interpreter {
     /**
      * The graph's outputs for {@code inputs} (in the graph's input order). The first call with new input shapes runs
      * op by op and prepares the graph for those shapes: a {@link CompiledPlan} over ND4J and, where every op has one,
-     * a {@link VectorPlan} in Java, kept when it is faster ({@link PlanTiming}). Later calls with the same shapes use
+     * a {@link JavaPlan} in Java, kept when it is faster ({@link PlanTiming}). Later calls with the same shapes use
      * them. One call at a time: prepared forms reuse their memory.
      */
     synchronized INDArray[] run(INDArray[] inputs) {
         Prepared ready = prepared.get(shapeKey(inputs));
-        if (ready != null && ready.recheckDue() && "auto".equals(VectorPlan.mode())) {
+        if (ready != null && ready.recheckDue() && "auto".equals(JavaPlan.mode())) {
             ready.rechecks++;
             ready.useJava = PlanTiming.javaIsFaster(ready.java, ready.nd4j, values(inputs), inputs, resultSlots, false);
         }
@@ -142,10 +142,10 @@ final class Interpreter {
             // ops with effects or randomness would run twice while the plan is checked: those graphs stay op by op
             CompiledPlan plan = CompiledPlan.build(graph.nodes, inputSlots, outputSlot, values.clone(), inputs.length);
             // live constants (a trace without captureAsConst) change between calls; the Java plan copies them once
-            VectorPlan java = graph.consts.stream().allMatch(c -> c.value != null) && VectorPlan.available()
-                    ? VectorPlan.build(graph.nodes, inputSlots, outputSlot, values.clone(), inputs.length) : null;
+            JavaPlan java = graph.consts.stream().allMatch(c -> c.value != null) && JavaPlan.available()
+                    ? JavaPlan.build(graph.nodes, inputSlots, outputSlot, values.clone(), inputs.length) : null;
             boolean useJava = java != null
-                    && (!"auto".equals(VectorPlan.mode()) || PlanTiming.javaIsFaster(java, plan, values, inputs, resultSlots, true));
+                    && (!"auto".equals(JavaPlan.mode()) || PlanTiming.javaIsFaster(java, plan, values, inputs, resultSlots, true));
             prepared.put(shapeKey(inputs), new Prepared(plan, java, useJava));
         }
         INDArray[] out = new INDArray[resultSlots.length];

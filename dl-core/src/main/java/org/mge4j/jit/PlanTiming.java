@@ -4,7 +4,7 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Picks between a graph's two prepared forms for one input shape by running both: the Java {@link VectorPlan} wins
+ * Picks between a graph's two prepared forms for one input shape by running both: the {@link JavaPlan} wins
  * at small batches (no native call overhead), ND4J's {@link CompiledPlan} can win at large ones (its convolutions
  * are oneDNN's, and may use several threads). The Java plan first runs until its time per call stops falling (the
  * JIT compiles it while it runs), then both run alternately and the lower median wins.
@@ -23,7 +23,7 @@ final class PlanTiming {
      * times or for 1 s, whichever comes first, and then until its time stops falling; a later check, 500 runs or
      * 0.2 s. At most 3 s either way.
      */
-    static boolean javaIsFaster(VectorPlan java, CompiledPlan nd4j, INDArray[] values, INDArray[] inputs, int[] results,
+    static boolean javaIsFaster(JavaPlan java, CompiledPlan nd4j, INDArray[] values, INDArray[] inputs, int[] results,
                                 boolean first) {
         long start = System.nanoTime();
         int minCalls = first ? 3_000 : 500;
@@ -61,7 +61,7 @@ final class PlanTiming {
         if (Boolean.getBoolean("mge4j.jit.debug")) {
             System.err.printf("plan timing (%s) for %s: Java %.1f us, ND4J %.1f us per call (after %.0f ms of warm-up): %s%n",
                     first ? "first call" : "again", Arrays.toString(inputs[0].shape()), median(tj) / 1e3, median(tn) / 1e3, (System.nanoTime() - start) / 1e6,
-                    javaWins ? "Java kernels" : "ND4J");
+                    javaWins ? "Java plan (" + PlanKernels.chosen().name() + ")" : "ND4J");
         }
         return javaWins;
     }

@@ -14,7 +14,7 @@ import java.util.Arrays;
 /**
  * Command line of the kernel jar:
  * {@code java -jar kernel.jar <connection_file>} runs the kernel (Jupyter does this),
- * {@code java -jar kernel.jar install [--user|--sys-prefix|--prefix DIR] [--name N] [--backend cpu|cuda] [--java PATH] [--no-vector] [--jvm-opt OPT]...}
+ * {@code java -jar kernel.jar install [--user|--sys-prefix|--prefix DIR] [--name N] [--backend cpu|cuda] [--java PATH] [--vector] [--jvm-opt OPT]...}
  * writes a kernelspec, {@code java -jar kernel.jar uninstall [...]} removes it; {@code inspect} and {@code convert}
  * are the file tools ({@link Cli}), which {@code install/mge4j} runs.
  */
@@ -86,10 +86,10 @@ public final class Main {
         return String.join("\n",
                 "mge4j: a Jupyter kernel for Java, and tools for model files",
                 Cli.usage(p),
-                Cli.row(p + " install [--user|--sys-prefix|--prefix DIR] [--name NAME] [--backend cpu|cuda] [--java PATH] [--no-vector] [--jvm-opt OPT]...",
+                Cli.row(p + " install [--user|--sys-prefix|--prefix DIR] [--name NAME] [--backend cpu|cuda] [--java PATH] [--vector] [--jvm-opt OPT]...",
                         "write the kernelspec (default: --user, name mge4j, this Java; --java: a JDK 17+;"
-                                + " --backend cuda: mge4j-cuda from a -Pcuda build; --no-vector: dumped graphs on ND4J only,"
-                                + " without the vector API module, whose incubator warning the JVM prints at each start)"),
+                                + " --backend cuda: mge4j-cuda from a -Pcuda build; --vector: dumped graphs' Java plan on the vector API,"
+                                + " whose incubator module makes the JVM print a warning at each start)"),
                 Cli.row(p + " uninstall [--user|--sys-prefix|--prefix DIR] [--name NAME]", "remove it"),
                 Cli.row(p + " CONNECTION_FILE", "run the kernel (Jupyter starts it this way)"),
                 "'" + p + " inspect --help' and '" + p + " convert --help' say more.",

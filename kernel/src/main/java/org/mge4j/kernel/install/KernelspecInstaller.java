@@ -214,7 +214,7 @@ public final class KernelspecInstaller {
         String name = null;
         String backend = "cpu";
         String java = null;     // the running JVM
-        boolean vector = true;
+        boolean vector = false;
         List<String> opts = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -264,7 +264,7 @@ public final class KernelspecInstaller {
                 }
                 default -> {
                     System.err.println("unknown option " + a + "\nusage: install [--user|--sys-prefix|--prefix DIR] "
-                            + "[--name NAME] [--backend cpu|cuda] [--java PATH] [--no-vector] [--jvm-opt OPT]...");
+                            + "[--name NAME] [--backend cpu|cuda] [--java PATH] [--vector] [--jvm-opt OPT]...");
                     return null;
                 }
             }

@@ -61,14 +61,14 @@ public final class BackendReport {
     /**
      * The line the kernel prints to the notebook server's console at start, and nothing else: which Java and which
      * backend, e.g. {@code mge4j kernel: Java 25.0.3 (Eclipse Adoptium), ND4J nd4j-native (CPU, onednn-avx2)}; and
-     * where the JVM has the vector API module, which made it print its incubator warning just before, that it is
-     * there for dumped graphs and how to leave it out.
+     * where the kernelspec added the vector API module ({@code install --vector}), which made the JVM print its
+     * incubator warning just before, that it is there for dumped graphs.
      */
     public static String startupLine() {
         String line = "mge4j kernel: Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor")
                 + "), ND4J " + bannerName();
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            line += ", vector API for dumped graphs (install --no-vector: without it and its warning)";
+            line += ", vector API for dumped graphs (install --vector; the JVM's warning above is about it)";
         }
         return line;
     }

@@ -6,15 +6,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
@@ -34,11 +36,26 @@ public final class HistoryStore {
 
     private final Path file;
     private final List<Entry> entries = new ArrayList<>();
-    private final int session;
+    private final CompletableFuture<Integer> loaded;
+    private OutputStream out;
+    private boolean writeFailed;
 
-    /** Loads the history file (missing or unreadable files start empty) and opens a new session. */
+    /**
+     * Opens a new session on the history file. The file (which grows with every cell ever run) is read on a
+     * background thread, so that a long history does not delay the kernel's first kernel_info_reply; everything that
+     * needs it waits for it. Missing or unreadable files start empty.
+     */
     public HistoryStore(Path file) {
         this.file = file;
+        this.loaded = CompletableFuture.supplyAsync(this::load, r -> {
+            Thread t = new Thread(r, "mge4j-history");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /** Reads the file into {@link #entries}; returns this process's session number. */
+    private synchronized int load() {
         int last = 0;
         if (file != null && Files.isRegularFile(file)) {
             try {
@@ -57,10 +74,10 @@ public final class HistoryStore {
                 LOG.warning("cannot read history " + file + ": " + e.getMessage());
             }
         }
-        while (entries.size() > KEEP) {
-            entries.remove(0);
+        if (entries.size() > KEEP) {
+            entries.subList(0, entries.size() - KEEP).clear();
         }
-        this.session = last + 1;
+        return last + 1;
     }
 
     /** The default location: $JUPYTER_DATA_DIR/mge4j/history.jsonl or ~/.local/share/jupyter/mge4j/history.jsonl. */
@@ -71,34 +88,70 @@ public final class HistoryStore {
         return base.resolve("mge4j").resolve("history.jsonl");
     }
 
-    /** This process's session number. */
+    /** This process's session number (waits for the file to be read). */
     public int session() {
-        return session;
+        return loaded.join();
     }
 
-    /** Records an executed input (and the text of its result, if any). */
-    public synchronized void add(int line, String input, String output) {
-        Entry e = new Entry(session, line, input, output);
-        entries.add(e);
-        if (file == null) {
-            return;
+    /**
+     * Records an executed input (and the text of its result, if any). The file stays open for appending, and each
+     * entry is one write of a whole line, so kernels sharing the file never interleave their lines.
+     */
+    public void add(int line, String input, String output) {
+        Entry e = new Entry(session(), line, input, output);
+        synchronized (this) {
+            entries.add(e);
+            if (file == null) {
+                return;
+            }
+            try {
+                ObjectNode n = JSON.createObjectNode();
+                n.put("session", e.session());
+                n.put("line", e.line());
+                n.put("input", e.input());
+                n.put("output", e.output());
+                byte[] bytes = (JSON.writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8);
+                if (out == null) {
+                    Files.createDirectories(file.getParent());
+                    out = new FileOutputStream(file.toFile(), true);
+                }
+                out.write(bytes);
+                writeFailed = false;
+            } catch (IOException ex) {
+                if (!writeFailed) {
+                    LOG.warning("cannot append to history " + file + ": " + ex.getMessage());
+                }
+                writeFailed = true;        // logged once; the next entry opens the file again
+                closeQuietly();
+            }
         }
-        try {
-            Files.createDirectories(file.getParent());
-            ObjectNode n = JSON.createObjectNode();
-            n.put("session", e.session());
-            n.put("line", e.line());
-            n.put("input", e.input());
-            n.put("output", e.output());
-            Files.writeString(file, JSON.writeValueAsString(n) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException ex) {
-            LOG.warning("cannot append to history " + file + ": " + ex.getMessage());
+    }
+
+    /** Closes the file (entries added later open it again). */
+    public synchronized void close() {
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // nothing was buffered: each entry was written whole
+            }
+            out = null;
         }
     }
 
     /** Answers a history_request: tail, range or search (glob with * and ?). */
-    public synchronized ObjectNode reply(JsonNode req) {
+    public ObjectNode reply(JsonNode req) {
+        int session = session();
+        synchronized (this) {
+            return reply(req, session);
+        }
+    }
+
+    private ObjectNode reply(JsonNode req, int session) {
         boolean output = req.path("output").asBoolean(false);
         String type = req.path("hist_access_type").asText("tail");
         int n = req.path("n").asInt(0);

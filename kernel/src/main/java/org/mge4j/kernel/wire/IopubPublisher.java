@@ -3,24 +3,28 @@ package org.mge4j.kernel.wire;
 import org.zeromq.ZMQ;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
 
 /**
- * Publishes IOPub messages from any thread. Messages are queued and sent by one owner thread, so user threads
- * (which may be interrupted or stopped) never touch the ZeroMQ socket, and the order of {@link #publish} calls
- * is the order on the wire.
+ * Publishes IOPub messages from any thread. {@link #publish} only queues, so user threads (which may be interrupted
+ * or stopped) never touch the ZeroMQ socket; the socket is used only by the thread holding {@link #sending}: the
+ * owner thread, which sends in the background, or a kernel thread in {@link #drain}, which sends what is still queued
+ * itself rather than waiting for the owner thread to be scheduled (that wait was most of the time between a cell's
+ * end and its reply on a busy machine). Messages leave the queue only under that lock, so the order of
+ * {@link #publish} calls is the order on the wire.
  */
 public final class IopubPublisher implements AutoCloseable {
-    private final BlockingQueue<Message> queue = new LinkedBlockingQueue<>();
+    private static final Logger LOG = Logger.getLogger(IopubPublisher.class.getName());
+    private final ArrayDeque<Message> queue = new ArrayDeque<>();     // guarded by this
+    private final ReentrantLock sending = new ReentrantLock();        // whoever holds it owns the socket
     private final ZMQ.Socket socket;
     private final WireCodec codec;
     private final Thread owner;
     private volatile boolean running = true;
-    private long queued;
-    private long sent;
 
     /** Starts the owner thread for a bound PUB socket. */
     public IopubPublisher(ZMQ.Socket socket, WireCodec codec) {
@@ -34,49 +38,69 @@ public final class IopubPublisher implements AutoCloseable {
     /** Queues a message; the topic frame is derived from its type. */
     public void publish(Message msg) {
         synchronized (this) {
-            queued++;
+            queue.add(msg);
+            notifyAll();
         }
-        queue.add(msg);
     }
 
-    /** Blocks until every message queued so far has been handed to ZeroMQ, or the timeout passes. */
+    /**
+     * Returns once every message queued so far has been handed to ZeroMQ, sending them on the calling thread; gives
+     * up after the timeout if the socket stays busy. For kernel threads only (never a cell's thread).
+     */
     public void drain(long timeoutMillis) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        synchronized (this) {
-            long target = queued;
-            while (sent < target && owner.isAlive()) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    return;
-                }
-                try {
-                    wait(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+        try {
+            if (!sending.tryLock(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            sendQueued();
+        } finally {
+            sending.unlock();
+        }
+    }
+
+    private synchronized Message next() {
+        return queue.poll();
+    }
+
+    /** Sends until the queue is empty; the caller holds {@link #sending}. */
+    private void sendQueued() {
+        Message m;
+        while ((m = next()) != null) {
+            try {
+                Frames.send(socket, codec.encode(new Message(
+                        List.of(("kernel." + m.type()).getBytes(StandardCharsets.UTF_8)),
+                        m.header(), m.parent(), m.metadata(), m.content(), m.buffers())));
+            } catch (RuntimeException e) {
+                // one message that cannot go out (socket closed at shutdown) must not end the thread that sends it
+                LOG.warning("IOPub message " + m.type() + " not sent: " + e);
             }
         }
     }
 
     private void loop() {
-        while (running || !queue.isEmpty()) {
-            Message m;
-            try {
-                m = queue.poll(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                continue;
-            }
-            if (m == null) {
-                continue;
-            }
-            List<byte[]> frames = codec.encode(new Message(
-                    List.of(("kernel." + m.type()).getBytes(StandardCharsets.UTF_8)),
-                    m.header(), m.parent(), m.metadata(), m.content(), m.buffers()));
-            Frames.send(socket, frames);
+        while (true) {
             synchronized (this) {
-                sent++;
-                notifyAll();
+                while (queue.isEmpty() && running) {
+                    try {
+                        wait(100);
+                    } catch (InterruptedException e) {
+                        // only close() ends this thread
+                    }
+                }
+                if (queue.isEmpty()) {
+                    return;                     // closed and nothing left
+                }
+            }
+            sending.lock();
+            try {
+                sendQueued();
+            } finally {
+                sending.unlock();
             }
         }
     }
@@ -84,7 +108,10 @@ public final class IopubPublisher implements AutoCloseable {
     @Override
     public void close() {
         drain(1000);
-        running = false;
+        synchronized (this) {
+            running = false;
+            notifyAll();
+        }
         try {
             owner.join(1000);
         } catch (InterruptedException e) {

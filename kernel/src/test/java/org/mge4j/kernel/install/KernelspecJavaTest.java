@@ -38,8 +38,8 @@ class KernelspecJavaTest {
     }
 
     @Test
-    void java17And21GetTheVectorModuleAndNativeAccessAndNoSecurityManagerOption() throws IOException {
-        List<String> options = List.of("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED");
+    void java17And21GetNativeAccessAndNoSecurityManagerOption() throws IOException {
+        List<String> options = List.of("--enable-native-access=ALL-UNNAMED");
         assertEquals(options, optionsFor("17.0.21.1"));
         assertEquals(options, optionsFor("21.0.9"));
         assertEquals(options, optionsFor("22"));
@@ -47,8 +47,7 @@ class KernelspecJavaTest {
 
     @Test
     void java23AndLaterAlsoAllowUnsafeMemoryAccessSoJavaCppsIndexersDoNotWarn() throws IOException {
-        List<String> options = List.of("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow");
+        List<String> options = List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
         assertEquals(options, optionsFor("23.0.2"));
         assertEquals(options, optionsFor("25.0.3"));
         assertEquals(options, optionsFor("26-ea"));
@@ -56,10 +55,12 @@ class KernelspecJavaTest {
     }
 
     @Test
-    void noVectorLeavesOutTheIncubatorModuleAndNothingElse() throws IOException {
-        assertEquals(List.of("--enable-native-access=ALL-UNNAMED"), optionsFor("17.0.21.1", "--no-vector"));
-        assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"),
-                optionsFor("25.0.3", "--no-vector"));
+    void vectorAddsTheIncubatorModuleOnlyWhenAskedFor() throws IOException {
+        assertEquals(List.of("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"),
+                optionsFor("17.0.21.1", "--vector"));
+        assertEquals(List.of("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow"), optionsFor("25.0.3", "--vector"));
+        assertEquals(optionsFor("25.0.3"), optionsFor("25.0.3", "--no-vector"));
         for (String version : new String[] {"17", "21", "25", "26"}) {
             assertTrue(optionsFor(version).stream().noneMatch(o -> o.contains("security.manager")
                     || o.contains("IgnoreUnrecognized")), "Java " + version);

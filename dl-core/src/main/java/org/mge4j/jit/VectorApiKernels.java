@@ -1,5 +1,7 @@
 package org.mge4j.jit;
 
+import static org.mge4j.jit.PlanKernels.maxOf;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -7,44 +9,25 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Single-precision matrix products on Java arrays with the JDK's vector API (jdk.incubator.vector): the arithmetic
- * of {@link VectorPlan}. {@code C = A·B (+ bias per row of C) (then relu)}, all row-major with offsets. Blocks of
- * 4 rows of C by 2 vectors of columns keep 8 accumulators in registers while the loop runs over K, so each value
- * of B loaded feeds 4 fused multiply-adds; leftover rows and columns run one vector or one element at a time.
+ * {@link PlanKernels} on the JDK's vector API (jdk.incubator.vector): {@code C = A·B (+ bias per row of C) (then
+ * relu)}, all row-major with offsets. Blocks of 4 rows of C by 2 vectors of columns keep 8 accumulators in
+ * registers while the loop runs over K, so each value of B loaded feeds 4 fused multiply-adds; leftover rows and
+ * columns run one vector or one element at a time.
  *
  * <p>Only loaded when the {@code jdk.incubator.vector} module is in the JVM ({@code --add-modules
- * jdk.incubator.vector}); {@link VectorPlan#available()} checks that first.
+ * jdk.incubator.vector}): {@link PlanKernels#chosen()} checks that first, and nothing else names this class.
  */
-final class FloatGemm {
+final class VectorApiKernels implements PlanKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
-    private FloatGemm() {
+    @Override
+    public String name() {
+        return "vector API";
     }
 
-    /** Lanes of one vector on this machine (16 with AVX-512, 8 with AVX2). */
-    static int lanes() {
-        return L;
-    }
-
-    /**
-     * {@code C[m][n] = bias[m] + sum_k A[m][k] B[k][n]} for an M×K matrix A at {@code a}, K×N matrix B at {@code b}
-     * and M×N matrix C at {@code c}; bias may be null; relu clamps the result at 0.
-     */
-    static void gemm(float[] A, int a, float[] B, int b, float[] C, int c, int M, int N, int K, float[] bias, boolean relu) {
-        if (N == 1) {
-            gemv(A, a, B, b, C, c, M, K, bias, relu);
-        } else {
-            gemm(A, a, B, b, dense(K, N), C, c, M, N, K, bias, relu);
-        }
-    }
-
-    /**
-     * As {@link #gemm(float[], int, float[], int, float[], int, int, int, int, float[], boolean)}, but row k of B
-     * starts at {@code b + rows[k]} instead of {@code b + k*N}: a convolution reads its input runs in place this
-     * way, with no im2col copy.
-     */
-    static void gemm(float[] A, int a, float[] B, int b, int[] rows, float[] C, int c, int M, int N, int K, float[] bias,
+    @Override
+    public void gemm(float[] A, int a, float[] B, int b, int[] rows, float[] C, int c, int M, int N, int K, float[] bias,
                      boolean relu) {
         if (N == 1) {
             for (int m = 0; m < M; m++) {
@@ -90,8 +73,8 @@ final class FloatGemm {
         }
     }
 
-    /** {@code y[m] = bias[m] + A[m]·x} for an M×K matrix A: a product with one column. */
-    static void gemv(float[] A, int a, float[] x, int xo, float[] y, int yo, int M, int K, float[] bias, boolean relu) {
+    @Override
+    public void gemv(float[] A, int a, float[] x, int xo, float[] y, int yo, int M, int K, float[] bias, boolean relu) {
         int kv = K - K % L;
         for (int m = 0; m < M; m++) {
             int row = a + m * K;
@@ -105,19 +88,6 @@ final class FloatGemm {
             }
             y[yo + m] = finish(s, bias, m, relu);
         }
-    }
-
-    private static final java.util.Map<Long, int[]> DENSE = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** Row starts {@code 0, N, 2N, ...} of a dense K×N matrix, shared per shape. */
-    private static int[] dense(int K, int N) {
-        return DENSE.computeIfAbsent(((long) K << 32) | N, key -> {
-            int[] rows = new int[K];
-            for (int k = 0; k < K; k++) {
-                rows[k] = k * N;
-            }
-            return rows;
-        });
     }
 
     private static float finish(float s, float[] bias, int m, boolean relu) {
@@ -214,12 +184,11 @@ final class FloatGemm {
     private static final VectorSpecies<Integer> POOL_HALF = IntVector.SPECIES_128;
 
     /**
-     * 2x2 max pooling with stride 2 of one H×W plane at {@code x[xo]} into {@code y[yo]}, with libnd4j's rule
-     * (start at the lowest finite float, take a value when it is greater: NaN never wins, -inf gives the lowest
-     * float). The row pair's maxima as vectors, then each adjacent pair (one long lane) split into its two floats
-     * by narrowing the longs, no shuffles: 4 outputs per step, ~6x the scalar loop.
+     * The row pair's maxima as vectors, then each adjacent pair (one long lane) split into its two floats by
+     * narrowing the longs, no shuffles: 4 outputs per step, ~6x the scalar loop.
      */
-    static void maxPool2x2(float[] x, int xo, int h, int w, float[] y, int yo) {
+    @Override
+    public void maxPool2x2(float[] x, int xo, int h, int w, float[] y, int yo) {
         int oh = h / 2;
         int ow = w / 2;
         for (int oy = 0; oy < oh; oy++) {
@@ -246,16 +215,8 @@ final class FloatGemm {
         }
     }
 
-    /** The first value of a pooling window: libnd4j starts its maximum at the lowest finite float. */
-    static final float POOL_START = -Float.MAX_VALUE;
-
-    /** The larger of two pooled values as libnd4j takes it ({@code if (v > max) max = v}): NaN never wins. */
-    static float maxOf(float max, float v) {
-        return v > max ? v : max;
-    }
-
-    /** {@code y[i] = max(x[i], 0)} for {@code n} elements. */
-    static void relu(float[] x, int xo, float[] y, int yo, int n) {
+    @Override
+    public void relu(float[] x, int xo, float[] y, int yo, int n) {
         int nv = n - n % L;
         for (int i = 0; i < nv; i += L) {
             FloatVector.fromArray(S, x, xo + i).max(0f).intoArray(y, yo + i);

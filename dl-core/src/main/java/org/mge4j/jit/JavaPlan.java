@@ -9,52 +9,55 @@ import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A float32 inference graph run in Java: every value lives in a Java array allocated once, convolutions are im2col
- * plus {@link FloatGemm}'s vectorised products (bias and relu applied as results are stored), and pooling,
- * softmax and reshapes are plain loops. No native call happens between the input copy and the output copy, which
+ * A float32 inference graph run in Java: every value lives in a Java array allocated once, convolutions are
+ * matrix products over the input read in place (or im2col) by {@link PlanKernels} (bias and relu applied as results
+ * are stored), and pooling, softmax and reshapes are loops. No native call happens between the input copy and the output copy, which
  * is what small batches need: a libnd4j op costs tens of microseconds before it computes anything, while the whole
  * tutorial ConvNet takes about that long here.
  *
  * <p>Built only when every op of the graph has a form here (conv2d, linear, relu, max/avg pooling, softmax,
  * log_softmax, flatten, reshape, identity), every value is float32 and the constants are fixed; the first run's
- * values ({@code sample}, from the ordinary op-by-op path) check each op before the plan is used. Needs the
- * {@code jdk.incubator.vector} module ({@code --add-modules jdk.incubator.vector}); {@link #available()} says
- * whether it is there. The system property {@code mge4j.jit.kernels} chooses: {@code auto} (time both plans on the
- * first call of a shape, keep the faster), {@code vector} or {@code nd4j}.
+ * values ({@code sample}, from the ordinary op-by-op path) check each op before the plan is used. The arithmetic
+ * runs on the JDK's vector API when the JVM has the {@code jdk.incubator.vector} module ({@code --add-modules
+ * jdk.incubator.vector}), and on plain loops that C2 vectorises when it does not ({@link PlanKernels}: slower, still
+ * far faster than ND4J at batch 1), so the plan needs only a JVM with C2. The system property
+ * {@code mge4j.jit.kernels} chooses between this plan and ND4J's: {@code auto} (time both on the first call of a
+ * shape, keep the faster), {@code java} (always this plan; {@code vector}, its older name, means the same whichever
+ * kernels the JVM has) or {@code nd4j}.
  */
-final class VectorPlan {
+final class JavaPlan {
     /** One op: reads and writes the plan's arrays. */
-    private interface Kernel {
+    private interface Op {
         void run();
     }
 
     private final long[][] inputShapes;
     private final float[][] buffers;
     private final long[][] shapes;
-    private final Kernel[] kernels;
+    private final Op[] ops;
 
-    private VectorPlan(long[][] inputShapes, float[][] buffers, long[][] shapes, Kernel[] kernels) {
+    private JavaPlan(long[][] inputShapes, float[][] buffers, long[][] shapes, Op[] ops) {
         this.inputShapes = inputShapes;
         this.buffers = buffers;
         this.shapes = shapes;
-        this.kernels = kernels;
+        this.ops = ops;
     }
 
-    /** The mode from {@code mge4j.jit.kernels}: "auto", "vector" or "nd4j". */
+    /** The mode from {@code mge4j.jit.kernels}: "auto", "java" (or "vector", the same) or "nd4j". */
     static String mode() {
         String mode = System.getProperty("mge4j.jit.kernels", "auto");
-        if (!List.of("auto", "vector", "nd4j").contains(mode)) {
-            throw new IllegalArgumentException("mge4j.jit.kernels must be auto, vector or nd4j, got '" + mode + "'");
+        if (!List.of("auto", "java", "vector", "nd4j").contains(mode)) {
+            throw new IllegalArgumentException("mge4j.jit.kernels must be auto, java (or vector) or nd4j, got '" + mode + "'");
         }
         return mode;
     }
 
-    /** True when the vector API is in this JVM and the mode allows Java kernels. */
+    /** True when the mode allows the Java plan and the JVM compiles it with C2. */
     static boolean available() {
-        return !"nd4j".equals(mode()) && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && optimizingJit();
+        return !"nd4j".equals(mode()) && optimizingJit();
     }
 
-    /** False in a JVM without C2 (-Xint, -XX:TieredStopAtLevel below 4): there the vector API never gets fast. */
+    /** False in a JVM without C2 (-Xint, -XX:TieredStopAtLevel below 4): there Java loops never get fast. */
     private static boolean optimizingJit() {
         for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (arg.equals("-Xint") || arg.matches("-XX:TieredStopAtLevel=[0-3]") || arg.equals("-XX:-UseCompiler")) {
@@ -82,8 +85,8 @@ final class VectorPlan {
             fb.position((int) in.offset());
             fb.get(buffers[i], 0, (int) Shape.lengthOf(shapes[i]));
         }
-        for (Kernel k : kernels) {
-            k.run();
+        for (Op op : ops) {
+            op.run();
         }
         INDArray[] out = new INDArray[resultSlots.length];
         for (int i = 0; i < out.length; i++) {
@@ -97,7 +100,7 @@ final class VectorPlan {
      * A plan for {@code nodes} over {@code sample} (an ordinary run's values, every slot filled; inputs first, then
      * constants), or null when some op or value has no form here, or some op's result differs from the sample.
      */
-    static VectorPlan build(List<Graph.Node> nodes, int[][] inSlots, int[] outSlots, INDArray[] sample, int nInputs) {
+    static JavaPlan build(List<Graph.Node> nodes, int[][] inSlots, int[] outSlots, INDArray[] sample, int nInputs) {
         float[][] buffers = new float[sample.length][];
         long[][] shapes = new long[sample.length][];
         for (int s = 0; s < sample.length; s++) {
@@ -110,23 +113,23 @@ final class VectorPlan {
             // inputs get arrays filled per call; constants are copied once
             buffers[s] = s < nInputs ? alloc(shapes[s]) : floats(sample[s]);
         }
-        Kernel[] kernels = new Kernel[nodes.size()];
+        Op[] ops = new Op[nodes.size()];
         for (int i = 0; i < nodes.size(); i++) {
-            kernels[i] = kernel(nodes.get(i), inSlots[i], outSlots[i], buffers, shapes);
-            if (kernels[i] == null) {
-                debug("vector plan: no Java form for " + nodes.get(i).kind + " with these shapes; the graph runs on ND4J");
+            ops[i] = op(nodes.get(i), inSlots[i], outSlots[i], buffers, shapes);
+            if (ops[i] == null) {
+                debug("Java plan: no Java form for " + nodes.get(i).kind + " with these shapes; the graph runs on ND4J");
                 return null;
             }
         }
         long[][] inputShapes = Arrays.copyOf(shapes, nInputs);
-        VectorPlan plan = new VectorPlan(inputShapes, buffers, shapes, kernels);
+        JavaPlan plan = new JavaPlan(inputShapes, buffers, shapes, ops);
         for (int s = 0; s < nInputs; s++) {
-            System.arraycopy(floats(sample[s]), 0, buffers[s], 0, (int) sample[s].length());   // kernels hold these arrays
+            System.arraycopy(floats(sample[s]), 0, buffers[s], 0, (int) sample[s].length());   // ops hold these arrays
         }
         for (int i = 0; i < nodes.size(); i++) {
-            kernels[i].run();
+            ops[i].run();
             if (!close(buffers[outSlots[i]], sample[outSlots[i]])) {
-                debug("vector plan: " + nodes.get(i).kind + " differs from ND4J's result; the graph runs on ND4J");
+                debug("Java plan: " + nodes.get(i).kind + " differs from ND4J's result; the graph runs on ND4J");
                 return null;
             }
         }
@@ -150,7 +153,7 @@ final class VectorPlan {
         for (int i = 0; i < w.length; i++) {   // got may be longer (SLACK)
             float diff = Math.abs(got[i] - w[i]);
             if (!(diff <= 1e-4f + 1e-4f * Math.abs(w[i])) && !(Float.isNaN(got[i]) && Float.isNaN(w[i]))) {
-                debug("vector plan: element " + i + " is " + got[i] + ", ND4J has " + w[i]);
+                debug("Java plan: element " + i + " is " + got[i] + ", ND4J has " + w[i]);
                 return false;
             }
         }
@@ -163,7 +166,7 @@ final class VectorPlan {
         }
     }
 
-    private static Kernel kernel(Graph.Node node, int[] in, int out, float[][] buf, long[][] shapes) {
+    private static Op op(Graph.Node node, int[] in, int out, float[][] buf, long[][] shapes) {
         for (int s : in) {
             if (s < 0 && node.kind != OpKind.CONV2D && node.kind != OpKind.LINEAR) {
                 return null;
@@ -184,7 +187,7 @@ final class VectorPlan {
                 float[] x = buf[in[0]];
                 float[] y = buf[out];
                 int n = (int) Shape.lengthOf(outShape);
-                yield () -> FloatGemm.relu(x, 0, y, 0, n);
+                yield () -> PlanKernels.chosen().relu(x, 0, y, 0, n);
             }
             case MAX_POOL2D, AVG_POOL2D -> pool(node, in, out, buf, shapes);
             case SOFTMAX, LOG_SOFTMAX -> softmax(node, in[0], out, buf, shapes);
@@ -192,7 +195,7 @@ final class VectorPlan {
         };
     }
 
-    private static Kernel conv2d(Graph.Node node, int[] in, int out, float[][] buf, long[][] shapes) {
+    private static Op conv2d(Graph.Node node, int[] in, int out, float[][] buf, long[][] shapes) {
         long[] xs = shapes[in[0]];
         long[] ws = shapes[in[1]];
         if (xs.length != 4 || ws.length != 4 || xs[1] != ws[1] || in[1] < 0) {
@@ -228,7 +231,7 @@ final class VectorPlan {
         return () -> {
             for (int i = 0; i < n; i++) {
                 im2col(x, i * c * h * w, c, h, w, kh, kw, s, p, d, oh, ow, col);
-                FloatGemm.gemm(weight, 0, col, 0, y, i * co * pixels, co, pixels, k, bias, relu);
+                PlanKernels.chosen().gemm(weight, 0, col, 0, y, i * co * pixels, co, pixels, k, bias, relu);
             }
         };
     }
@@ -241,7 +244,7 @@ final class VectorPlan {
      * short rows). A run of the last rows reaches (kw-1)*dx elements past its image, into the next image or the
      * buffer's slack; an input without that room or with padding is first copied into a zero-bordered plane.
      */
-    private static Kernel convRuns(float[] x, float[] weight, float[] bias, float[] y, int n, int c, int h, int w, int co,
+    private static Op convRuns(float[] x, float[] weight, float[] bias, float[] y, int n, int c, int h, int w, int co,
                                    int kh, int kw, int[] p, int[] d, int oh, int ow, boolean relu) {
         int ph = h + 2 * p[0];
         int pw = w + 2 * p[1];
@@ -276,10 +279,10 @@ final class VectorPlan {
                 }
                 int o = i * co * oh * ow;
                 if (dense) {
-                    FloatGemm.gemm(weight, 0, src, base, rows, y, o, co, wideN, k, bias, relu);
+                    PlanKernels.chosen().gemm(weight, 0, src, base, rows, y, o, co, wideN, k, bias, relu);
                     continue;
                 }
-                FloatGemm.gemm(weight, 0, src, base, rows, wide, 0, co, wideN, k, bias, relu);
+                PlanKernels.chosen().gemm(weight, 0, src, base, rows, wide, 0, co, wideN, k, bias, relu);
                 for (int oc = 0; oc < co; oc++) {
                     for (int oy = 0; oy < oh; oy++) {
                         System.arraycopy(wide, oc * wideN + oy * pw, y, o + (oc * oh + oy) * ow, ow);
@@ -334,7 +337,7 @@ final class VectorPlan {
         return -Math.floorDiv(-a, b);
     }
 
-    private static Kernel linear(Graph.Node node, int[] in, int out, float[][] buf, long[][] shapes) {
+    private static Op linear(Graph.Node node, int[] in, int out, float[][] buf, long[][] shapes) {
         long[] xs = shapes[in[0]];
         long[] ws = shapes[in[1]];
         if (xs.length != 2 || ws.length != 2 || xs[1] != ws[1] || in[1] < 0) {
@@ -354,7 +357,7 @@ final class VectorPlan {
         if (n < 4) {
             return () -> {
                 for (int i = 0; i < n; i++) {
-                    FloatGemm.gemv(weight, 0, x, i * features, y, i * units, units, features, bias, relu);
+                    PlanKernels.chosen().gemv(weight, 0, x, i * features, y, i * units, units, features, bias, relu);
                 }
             };
         }
@@ -363,7 +366,7 @@ final class VectorPlan {
         float[] yt = new float[units * n];
         return () -> {
             transpose(x, n, features, xt);
-            FloatGemm.gemm(weight, 0, xt, 0, yt, 0, units, n, features, bias, relu);
+            PlanKernels.chosen().gemm(weight, 0, xt, 0, yt, 0, units, n, features, bias, relu);
             transpose(yt, units, n, y);
         };
     }
@@ -377,7 +380,7 @@ final class VectorPlan {
         }
     }
 
-    private static Kernel pool(Graph.Node node, int[] in, int out, float[][] buf, long[][] shapes) {
+    private static Op pool(Graph.Node node, int[] in, int out, float[][] buf, long[][] shapes) {
         long[] xs = shapes[in[0]];
         if (xs.length != 4) {
             return null;
@@ -399,7 +402,7 @@ final class VectorPlan {
         if (max && k[0] == 2 && k[1] == 2 && s[0] == 2 && s[1] == 2 && p[0] == 0 && p[1] == 0) {
             return () -> {
                 for (int pl = 0; pl < planes; pl++) {
-                    FloatGemm.maxPool2x2(x, pl * h * w, h, w, y, pl * oh * ow);
+                    PlanKernels.chosen().maxPool2x2(x, pl * h * w, h, w, y, pl * oh * ow);
                 }
             };
         }
@@ -409,7 +412,7 @@ final class VectorPlan {
                 int plane = pl * h * w;
                 for (int oy = 0; oy < oh; oy++) {
                     for (int ox = 0; ox < ow; ox++) {
-                        float acc = max ? FloatGemm.POOL_START : 0f;
+                        float acc = max ? PlanKernels.POOL_START : 0f;
                         for (int ky = 0; ky < k[0]; ky++) {
                             int iy = oy * s[0] - p[0] + ky;
                             if (iy < 0 || iy >= h) {
@@ -419,7 +422,7 @@ final class VectorPlan {
                                 int ix = ox * s[1] - p[1] + kx;
                                 if (ix >= 0 && ix < w) {
                                     float v = x[plane + iy * w + ix];
-                                    acc = max ? FloatGemm.maxOf(acc, v) : acc + v;
+                                    acc = max ? PlanKernels.maxOf(acc, v) : acc + v;
                                 }
                             }
                         }
@@ -430,7 +433,7 @@ final class VectorPlan {
         };
     }
 
-    private static Kernel softmax(Graph.Node node, int in, int out, float[][] buf, long[][] shapes) {
+    private static Op softmax(Graph.Node node, int in, int out, float[][] buf, long[][] shapes) {
         long[] xs = shapes[in];
         int axis = (int) node.longAttr("axis");
         axis = axis < 0 ? axis + xs.length : axis;
