@@ -305,6 +305,30 @@ class JavaPlanTest {
                 "a JVM without the module never loads the vector API kernels");
     }
 
+    @Test
+    @Tag("fresh-jvm")
+    void aJvmWithoutC2KeepsGraphsOnNd4jEvenInJavaMode() throws Exception {
+        // C1 alone never vectorises a loop: there the Java plan would be slower than ND4J, not faster
+        String output = inFreshJvm(false, WithoutC2.class, dir.toString(), "-XX:TieredStopAtLevel=1");
+        assertTrue(output.contains("prepared form: nd4j"), output);
+    }
+
+    /** The child JVM of the test above. */
+    public static final class WithoutC2 {
+        public static void main(String[] args) throws Exception {
+            System.setProperty("mge4j.jit.kernels", "java");
+            Mge.seed(3);
+            Net net = new Net(new Conv2d(1, 2, 3), 2 * 4 * 4, t -> t, t -> t);
+            Tensor x = Tensor.randn(1, 1, 6, 6);
+            JavaPlanTest test = new JavaPlanTest();
+            test.dir = Path.of(args[0]);
+            GraphInference g = test.dumped(net, x, "noc2");
+            g.run(x);
+            assertClose(net.call(x), g.run(x).values().iterator().next(), "without C2");
+            System.out.println("prepared form: " + g.preparedForm(x));
+        }
+    }
+
     /**
      * Runs {@code main} in a fresh JVM with or without the vector API module and returns its output. A fresh JVM
      * is also how a kernel or {@code mge4j run} meets a graph: this test JVM has compiled (and deoptimised) the
