@@ -3,6 +3,8 @@ package org.mge4j.jit;
 import static org.mge4j.jit.PlanKernels.maxOf;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * {@link PlanKernels} in plain Java, for a JVM without the vector API's module: simple counted loops over float
@@ -13,8 +15,8 @@ import java.util.Arrays;
  * of C in two scratch rows, also at offset 0: one pass over the columns adds 4 values of k at once,
  * {@code c0[j] += A[m][k]*B[k][j] + ... + A[m][k+3]*B[k+3][j]} and the same for row m+1, so each value of B loaded
  * feeds 2 multiply-adds and each row of C is loaded and stored once per 4 of them. Bias and relu are applied in the
- * scratch rows, which are then copied into C. Scratch arrays are per thread and grow to the largest product seen.
- * Sums run in another order than the vector API's, within float rounding of each other.
+ * scratch rows, which are then copied into C. The copy of B takes as much memory as im2col would; it is kept per
+ * thread and shape. Sums run in another order than the vector API's, within float rounding of each other.
  *
  * <p>Products with one column, and pooling, stay scalar: a dot product has no stores for C2 to vectorise around
  * (8 rows at a time keep 8 sums in flight instead), and 2x2 pooling reads every other element. For the tutorial
@@ -22,27 +24,28 @@ import java.util.Arrays;
  * that again on JDK 25, whose C2 vectorises these loops less well; both stay well under ND4J's op-by-op time.
  */
 final class LoopKernels implements PlanKernels {
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    /** Work arrays per thread and product shape, for the last few shapes (a plan has a handful). */
+    private final ThreadLocal<Map<Long, Scratch>> scratch = ThreadLocal.withInitial(
+            () -> new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, Scratch> eldest) {
+                    return size() > 16;
+                }
+            });
 
-    /** One thread's work arrays: B's rows at offset 0, and the two rows of C being summed. */
+    /**
+     * One thread's work arrays for K×N products, sized exactly: B's rows at offset 0 and the two rows of C being
+     * summed. (One set grown to the largest K and N seen would hold max K × max N floats across unrelated shapes.)
+     */
     private static final class Scratch {
-        float[][] b = new float[0][];
-        float[][] c = new float[2][0];
+        final float[][] b;
+        final float[] c0;
+        final float[] c1;
 
-        /** At least K rows of at least N floats. */
-        float[][] b(int K, int N) {
-            if (b.length < K || b.length > 0 && b[0].length < N) {
-                b = new float[Math.max(K, b.length)][Math.max(N, b.length > 0 ? b[0].length : 0)];
-            }
-            return b;
-        }
-
-        /** Two rows of at least N floats. */
-        float[][] c(int N) {
-            if (c[0].length < N) {
-                c = new float[2][N];
-            }
-            return c;
+        Scratch(int K, int N) {
+            b = new float[K][N];
+            c0 = new float[N];
+            c1 = new float[N];
         }
     }
 
@@ -64,14 +67,13 @@ final class LoopKernels implements PlanKernels {
             }
             return;
         }
-        Scratch s = scratch.get();
-        float[][] bk = s.b(K, N);
+        Scratch s = scratch.get().computeIfAbsent(((long) K << 32) | N, key -> new Scratch(K, N));
+        float[][] bk = s.b;
         for (int k = 0; k < K; k++) {
             System.arraycopy(B, b + rows[k], bk[k], 0, N);
         }
-        float[][] sums = s.c(N);
-        float[] c0 = sums[0];
-        float[] c1 = sums[1];
+        float[] c0 = s.c0;
+        float[] c1 = s.c1;
         int m = 0;
         for (; m + 2 <= M; m += 2) {
             Arrays.fill(c0, 0, N, 0f);
@@ -95,7 +97,8 @@ final class LoopKernels implements PlanKernels {
             int a0 = a + m * K;
             int k = 0;
             for (; k + 4 <= K; k += 4) {
-                madd1x4(A[a0 + k], A[a0 + k + 1], A[a0 + k + 2], A[a0 + k + 3], bk[k], bk[k + 1], bk[k + 2], bk[k + 3], c0, N);
+                madd1x4(A[a0 + k], A[a0 + k + 1], A[a0 + k + 2], A[a0 + k + 3], bk[k], bk[k + 1], bk[k + 2], bk[k + 3],
+                        c0, N);
             }
             for (; k < K; k++) {
                 madd1x1(A[a0 + k], bk[k], c0, N);
