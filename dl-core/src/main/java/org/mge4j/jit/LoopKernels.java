@@ -55,13 +55,7 @@ final class LoopKernels implements PlanKernels {
     public void gemm(float[] A, int a, float[] B, int b, int[] rows, float[] C, int c, int M, int N, int K, float[] bias,
                      boolean relu) {
         if (N == 1) {
-            for (int m = 0; m < M; m++) {
-                float acc = 0f;
-                for (int k = 0; k < K; k++) {
-                    acc += A[a + m * K + k] * B[b + rows[k]];
-                }
-                C[c + m] = finish(acc, bias, m, relu);
-            }
+            PlanKernels.gatheredColumn(A, a, B, b, rows, C, c, M, K, bias, relu);
             return;
         }
         Scratch s = scratch.get().computeIfAbsent(((long) K << 32) | N, key -> new Scratch(K, N));
@@ -146,14 +140,14 @@ final class LoopKernels implements PlanKernels {
                 s6 += A[i + 6 * K] * v;
                 s7 += A[i + 7 * K] * v;
             }
-            y[yo + m] = finish(s0, bias, m, relu);
-            y[yo + m + 1] = finish(s1, bias, m + 1, relu);
-            y[yo + m + 2] = finish(s2, bias, m + 2, relu);
-            y[yo + m + 3] = finish(s3, bias, m + 3, relu);
-            y[yo + m + 4] = finish(s4, bias, m + 4, relu);
-            y[yo + m + 5] = finish(s5, bias, m + 5, relu);
-            y[yo + m + 6] = finish(s6, bias, m + 6, relu);
-            y[yo + m + 7] = finish(s7, bias, m + 7, relu);
+            y[yo + m] = PlanKernels.finish(s0, bias, m, relu);
+            y[yo + m + 1] = PlanKernels.finish(s1, bias, m + 1, relu);
+            y[yo + m + 2] = PlanKernels.finish(s2, bias, m + 2, relu);
+            y[yo + m + 3] = PlanKernels.finish(s3, bias, m + 3, relu);
+            y[yo + m + 4] = PlanKernels.finish(s4, bias, m + 4, relu);
+            y[yo + m + 5] = PlanKernels.finish(s5, bias, m + 5, relu);
+            y[yo + m + 6] = PlanKernels.finish(s6, bias, m + 6, relu);
+            y[yo + m + 7] = PlanKernels.finish(s7, bias, m + 7, relu);
         }
         for (; m < M; m++) {
             int r0 = a + m * K;
@@ -161,13 +155,8 @@ final class LoopKernels implements PlanKernels {
             for (int k = 0; k < K; k++) {
                 s0 += A[r0 + k] * x[xo + k];
             }
-            y[yo + m] = finish(s0, bias, m, relu);
+            y[yo + m] = PlanKernels.finish(s0, bias, m, relu);
         }
-    }
-
-    private static float finish(float s, float[] bias, int m, boolean relu) {
-        float v = bias == null ? s : s + bias[m];
-        return relu ? Math.max(v, 0f) : v;
     }
 
     @Override

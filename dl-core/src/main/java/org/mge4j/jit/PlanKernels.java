@@ -91,4 +91,22 @@ interface PlanKernels {
             });
         }
     }
+
+    /** The bias and the relu of one output value. */
+    static float finish(float s, float[] bias, int m, boolean relu) {
+        float v = bias == null ? s : s + bias[m];
+        return relu ? Math.max(v, 0f) : v;
+    }
+
+    /** The one-column case of the gathered {@code gemm}: a dot product per row, the same in every implementation. */
+    static void gatheredColumn(float[] A, int a, float[] B, int b, int[] rows, float[] C, int c, int M, int K,
+                               float[] bias, boolean relu) {
+        for (int m = 0; m < M; m++) {
+            float acc = 0f;
+            for (int k = 0; k < K; k++) {
+                acc += A[a + m * K + k] * B[b + rows[k]];
+            }
+            C[c + m] = finish(acc, bias, m, relu);
+        }
+    }
 }
