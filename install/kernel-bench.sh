@@ -3,10 +3,12 @@
 # into a temporary prefix, registers Debian's ipykernel there as the peer, and runs install/kernel-bench.py on all
 # of them in one run. Build first: mvn -B -q -ntp -pl kernel -am package -DskipTests
 #
-#   install/kernel-bench.sh [--jdk NAME=JAVA_HOME]... [--jvm-opt OPT]... [-- kernel-bench.py options]
+#   install/kernel-bench.sh [--jdk NAME=JAVA_HOME[=OPTS]]... [--jvm-opt OPT]... [-- kernel-bench.py options]
 #
 # Defaults: --jdk mge4j-jdk17=/usr/lib/jvm/java-17-openjdk-amd64 --jdk mge4j-jdk25=/usr/lib/jvm/temurin-25-jdk-amd64
-# (a JDK that is not there is skipped). --jvm-opt is passed to every mge4j kernelspec (kernel.jar install --jvm-opt).
+# (a JDK that is not there is skipped). OPTS (space-separated) are JVM options for that kernelspec only, so one run
+# can hold the same JDK with and without them; --jvm-opt is passed to every mge4j kernelspec. Both go through
+# kernel.jar install --jvm-opt.
 # Example, writing bench/RESULTS-kernel.md:  install/kernel-bench.sh -- --markdown bench/RESULTS-kernel.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,12 +31,15 @@ prefix=$(mktemp -d /tmp/kernel-bench-prefix.XXXXXX)
 trap 'rm -rf "$prefix"' EXIT
 names=()
 for j in "${jdks[@]}"; do
-  name=${j%%=*}; home=${j#*=}
+  name=${j%%=*}; rest=${j#*=}; home=${rest%%=*}; own=()
+  if [ "$rest" != "$home" ]; then for o in ${rest#*=}; do own+=(--jvm-opt "$o"); done; fi
   if [ ! -x "$home/bin/java" ]; then echo "[bench] no $home/bin/java: $name skipped" >&2; continue; fi
-  java -jar "$jar" install --prefix "$prefix" --name "$name" --java "$home/bin/java" ${opts[@]+"${opts[@]}"} >&2
-  # JDK 24+ refuse to start with -Djava.security.manager=allow, which the installer still writes; the kernel no
-  # longer needs it (the exit guard works through the agent), so the bench leaves it out where the JDK refuses it
-  if ! "$home/bin/java" -Djava.security.manager=allow -version >/dev/null 2>&1; then
+  java -jar "$jar" install --prefix "$prefix" --name "$name" --java "$home/bin/java" ${opts[@]+"${opts[@]}"} \
+    ${own[@]+"${own[@]}"} >&2
+  # JDK 24+ refuse to start with -Djava.security.manager=allow, which older installers wrote; the kernel no longer
+  # needs it (the exit guard works through the agent), so the bench leaves it out where the JDK refuses it
+  if grep -q -- '-Djava.security.manager=allow' "$prefix/share/jupyter/kernels/$name/kernel.json" \
+      && ! "$home/bin/java" -Djava.security.manager=allow -version >/dev/null 2>&1; then
     "$PY" -c 'import json, sys
 p = sys.argv[1]; s = json.load(open(p))
 s["argv"] = [a for a in s["argv"] if a != "-Djava.security.manager=allow"]
