@@ -24,8 +24,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * contexts set up, and, when every op has a Java form, as a Java plan with no native call between input and output.
  * The Java plan's arithmetic uses the JDK's vector API when the JVM has it ({@code --add-modules
  * jdk.incubator.vector}, which {@code mge4j run} passes; the JVM then prints a warning at start) and plain loops
- * that the JIT vectorises otherwise (about 2.5x the vector API's time, still several times faster than ND4J at
- * batch 1). The first call of a shape times both forms and keeps the faster (up to ~3 s the first time in a JVM
+ * that the JIT vectorises otherwise (several times slower than the vector API, still several times faster than
+ * ND4J at batch 1). The first call of a shape times both forms and keeps the faster (up to ~3 s the first time in a JVM
  * while the JIT compiles the Java kernels; {@code -Dmge4j.jit.kernels=java|nd4j} skips the timing, and
  * {@code vector} is an older name for {@code java}). The two agree within float rounding (1e-4 relative), and each
  * prepared op is checked against an ordinary run before use.

@@ -11,9 +11,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A float32 inference graph run in Java: every value lives in a Java array allocated once, convolutions are
  * matrix products over the input read in place (or im2col) by {@link PlanKernels} (bias and relu applied as results
- * are stored), and pooling, softmax and reshapes are loops. No native call happens between the input copy and the output copy, which
- * is what small batches need: a libnd4j op costs tens of microseconds before it computes anything, while the whole
- * tutorial ConvNet takes about that long here.
+ * are stored), and pooling, softmax and reshapes are loops. No native call happens between the input copy and the
+ * output copy, which is what small batches need: a libnd4j op costs tens of microseconds before it computes
+ * anything, while the whole tutorial ConvNet takes about that long here.
  *
  * <p>Built only when every op of the graph has a form here (conv2d, linear, relu, max/avg pooling, softmax,
  * log_softmax, flatten, reshape, identity), every value is float32 and the constants are fixed; the first run's
@@ -47,7 +47,8 @@ final class JavaPlan {
     static String mode() {
         String mode = System.getProperty("mge4j.jit.kernels", "auto");
         if (!List.of("auto", "java", "vector", "nd4j").contains(mode)) {
-            throw new IllegalArgumentException("mge4j.jit.kernels must be auto, java (or vector) or nd4j, got '" + mode + "'");
+            throw new IllegalArgumentException("mge4j.jit.kernels must be auto, java (or vector) or nd4j, got '" + mode
+                    + "'");
         }
         return mode;
     }

@@ -3,46 +3,46 @@ package org.mge4j.jit;
 import static org.mge4j.jit.PlanKernels.maxOf;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * {@link PlanKernels} in plain Java, for a JVM without the vector API's module: simple counted loops over float
  * arrays that C2's superword pass turns into vector instructions by itself. C2 (JDK 17 to 25) does that only where
  * it can tell the loop's stores from its loads, which it can when both index their arrays by the loop variable
  * plus the same offset; {@code c[co + j] += a * b[bo + j]} stays scalar, 8x slower. So a product first copies each
- * row of B to an array of its own at offset 0 ({@code System.arraycopy}, once per product), then sums pairs of rows
- * of C in two scratch rows, also at offset 0: one pass over the columns adds 4 values of k at once,
- * {@code c0[j] += A[m][k]*B[k][j] + ... + A[m][k+3]*B[k+3][j]} and the same for row m+1, so each value of B loaded
- * feeds 2 multiply-adds and each row of C is loaded and stored once per 4 of them. Bias and relu are applied in the
- * scratch rows, which are then copied into C. Scratch arrays are per thread and grow to the largest product seen.
- * Sums run in another order than the vector API's, within float rounding of each other.
+ * row of B to an array of its own at offset 0 ({@code System.arraycopy}, once per product), then sums each row of C
+ * in a scratch row, also at offset 0, one pass over the columns adding 4 values of k at once:
+ * {@code c[j] += A[m][k]*B[k][j] + ... + A[m][k+3]*B[k+3][j]}. Bias and relu are applied in the scratch row, which
+ * is then copied into C. The copy of B takes as much memory as im2col would; it is kept per thread and shape. Sums
+ * run in another order than the vector API's, within float rounding of each other.
  *
  * <p>Products with one column, and pooling, stay scalar: a dot product has no stores for C2 to vectorise around
- * (8 rows at a time keep 8 sums in flight instead), and 2x2 pooling reads every other element. For the tutorial
- * ConvNet at batch 1 these kernels take ~2.5x the vector API's time on JDK 17 (36 us against 14 us), and about twice
- * that again on JDK 25, whose C2 vectorises these loops less well; both stay well under ND4J's op-by-op time.
+ * (8 rows at a time keep 8 sums in flight instead), and 2x2 pooling reads every other element. The tutorial
+ * ConvNet's ops at batch 1 take 55 to 80 us on these kernels (JDK 17 and 25) against 13 to 18 us on the vector
+ * API's, and ND4J's op-by-op path takes 400 us or more.
  */
 final class LoopKernels implements PlanKernels {
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    /** Work arrays per thread and product shape, for the last few shapes (a plan has a handful). */
+    private final ThreadLocal<Map<Long, Scratch>> scratch = ThreadLocal.withInitial(
+            () -> new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, Scratch> eldest) {
+                    return size() > 16;
+                }
+            });
 
-    /** One thread's work arrays: B's rows at offset 0, and the two rows of C being summed. */
+    /**
+     * One thread's work arrays for K×N products, sized exactly: B's rows at offset 0 and the row of C being summed.
+     * (One set grown to the largest K and N seen would hold max K × max N floats across unrelated shapes.)
+     */
     private static final class Scratch {
-        float[][] b = new float[0][];
-        float[][] c = new float[2][0];
+        final float[][] b;
+        final float[] c;
 
-        /** At least K rows of at least N floats. */
-        float[][] b(int K, int N) {
-            if (b.length < K || b.length > 0 && b[0].length < N) {
-                b = new float[Math.max(K, b.length)][Math.max(N, b.length > 0 ? b[0].length : 0)];
-            }
-            return b;
-        }
-
-        /** Two rows of at least N floats. */
-        float[][] c(int N) {
-            if (c[0].length < N) {
-                c = new float[2][N];
-            }
-            return c;
+        Scratch(int K, int N) {
+            b = new float[K][N];
+            c = new float[N];
         }
     }
 
@@ -55,84 +55,48 @@ final class LoopKernels implements PlanKernels {
     public void gemm(float[] A, int a, float[] B, int b, int[] rows, float[] C, int c, int M, int N, int K, float[] bias,
                      boolean relu) {
         if (N == 1) {
-            for (int m = 0; m < M; m++) {
-                float acc = 0f;
-                for (int k = 0; k < K; k++) {
-                    acc += A[a + m * K + k] * B[b + rows[k]];
-                }
-                C[c + m] = finish(acc, bias, m, relu);
-            }
+            PlanKernels.gatheredColumn(A, a, B, b, rows, C, c, M, K, bias, relu);
             return;
         }
-        Scratch s = scratch.get();
-        float[][] bk = s.b(K, N);
+        Scratch s = scratch.get().computeIfAbsent(((long) K << 32) | N, key -> new Scratch(K, N));
+        float[][] bk = s.b;
         for (int k = 0; k < K; k++) {
             System.arraycopy(B, b + rows[k], bk[k], 0, N);
         }
-        float[][] sums = s.c(N);
-        float[] c0 = sums[0];
-        float[] c1 = sums[1];
-        int m = 0;
-        for (; m + 2 <= M; m += 2) {
-            Arrays.fill(c0, 0, N, 0f);
-            Arrays.fill(c1, 0, N, 0f);
-            int a0 = a + m * K;
-            int a1 = a0 + K;
+        float[] row = s.c;
+        for (int m = 0; m < M; m++) {
+            Arrays.fill(row, 0, N, 0f);
+            int am = a + m * K;
             int k = 0;
             for (; k + 4 <= K; k += 4) {
-                madd2x4(A[a0 + k], A[a0 + k + 1], A[a0 + k + 2], A[a0 + k + 3], A[a1 + k], A[a1 + k + 1], A[a1 + k + 2],
-                        A[a1 + k + 3], bk[k], bk[k + 1], bk[k + 2], bk[k + 3], c0, c1, N);
+                madd4(A[am + k], A[am + k + 1], A[am + k + 2], A[am + k + 3], bk[k], bk[k + 1], bk[k + 2], bk[k + 3], row,
+                        N);
             }
             for (; k < K; k++) {
-                madd1x1(A[a0 + k], bk[k], c0, N);
-                madd1x1(A[a1 + k], bk[k], c1, N);
+                madd1(A[am + k], bk[k], row, N);
             }
-            store(c0, N, bias == null ? 0f : bias[m], relu, C, c + m * N);
-            store(c1, N, bias == null ? 0f : bias[m + 1], relu, C, c + (m + 1) * N);
-        }
-        if (m < M) {
-            Arrays.fill(c0, 0, N, 0f);
-            int a0 = a + m * K;
-            int k = 0;
-            for (; k + 4 <= K; k += 4) {
-                madd1x4(A[a0 + k], A[a0 + k + 1], A[a0 + k + 2], A[a0 + k + 3], bk[k], bk[k + 1], bk[k + 2], bk[k + 3], c0, N);
-            }
-            for (; k < K; k++) {
-                madd1x1(A[a0 + k], bk[k], c0, N);
-            }
-            store(c0, N, bias == null ? 0f : bias[m], relu, C, c + m * N);
+            store(row, N, bias == null ? 0f : bias[m], relu, C, c + m * N);
         }
     }
 
     /*
-     * The inner loops: rows of C (c0, c1) += A's values times rows of B (b0..b3), all indexed by j alone. Blocks of
-     * 2 rows by 4 values of k measured fastest on JDK 17 (~1.5x a 4-row axpy for both ConvNet convolutions); JDK
-     * 17's C2 left blocks of 2x2, 2x8, 3x4 and 4x4 and chains of Math.fma scalar, and a 2x1 loop next to these made
-     * the whole product slow, hence two 1x1 passes for a leftover k.
+     * The inner loops: a row of C += A's values times rows of B, all indexed by j alone. One row of C by 4 values of
+     * k per pass loads and stores C once per 4 multiply-adds. Blocks of 2 rows by 4 k (each value of B loaded once
+     * for both) ran up to 1.8x faster when C2 compiled them well, but depending on the profile C2 had gathered the
+     * same loop ran 4x slower in one JVM than in another (the ConvNet's second convolution: 25 to 120 us, JDK 17;
+     * this form: 30 to 64 us); C2 left 2x2, 2x8, 3x4 and 4x4 blocks and chains of Math.fma scalar.
      */
 
-    private static void madd2x4(float a00, float a01, float a02, float a03, float a10, float a11, float a12, float a13,
-                                float[] b0, float[] b1, float[] b2, float[] b3, float[] c0, float[] c1, int n) {
+    private static void madd4(float a0, float a1, float a2, float a3, float[] b0, float[] b1, float[] b2, float[] b3,
+                              float[] c, int n) {
         for (int j = 0; j < n; j++) {
-            float v0 = b0[j];
-            float v1 = b1[j];
-            float v2 = b2[j];
-            float v3 = b3[j];
-            c0[j] += a00 * v0 + a01 * v1 + a02 * v2 + a03 * v3;
-            c1[j] += a10 * v0 + a11 * v1 + a12 * v2 + a13 * v3;
+            c[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
         }
     }
 
-    private static void madd1x4(float a00, float a01, float a02, float a03, float[] b0, float[] b1, float[] b2, float[] b3,
-                                float[] c0, int n) {
+    private static void madd1(float a0, float[] b, float[] c, int n) {
         for (int j = 0; j < n; j++) {
-            c0[j] += a00 * b0[j] + a01 * b1[j] + a02 * b2[j] + a03 * b3[j];
-        }
-    }
-
-    private static void madd1x1(float a0, float[] b, float[] c0, int n) {
-        for (int j = 0; j < n; j++) {
-            c0[j] += a0 * b[j];
+            c[j] += a0 * b[j];
         }
     }
 
@@ -176,14 +140,14 @@ final class LoopKernels implements PlanKernels {
                 s6 += A[i + 6 * K] * v;
                 s7 += A[i + 7 * K] * v;
             }
-            y[yo + m] = finish(s0, bias, m, relu);
-            y[yo + m + 1] = finish(s1, bias, m + 1, relu);
-            y[yo + m + 2] = finish(s2, bias, m + 2, relu);
-            y[yo + m + 3] = finish(s3, bias, m + 3, relu);
-            y[yo + m + 4] = finish(s4, bias, m + 4, relu);
-            y[yo + m + 5] = finish(s5, bias, m + 5, relu);
-            y[yo + m + 6] = finish(s6, bias, m + 6, relu);
-            y[yo + m + 7] = finish(s7, bias, m + 7, relu);
+            y[yo + m] = PlanKernels.finish(s0, bias, m, relu);
+            y[yo + m + 1] = PlanKernels.finish(s1, bias, m + 1, relu);
+            y[yo + m + 2] = PlanKernels.finish(s2, bias, m + 2, relu);
+            y[yo + m + 3] = PlanKernels.finish(s3, bias, m + 3, relu);
+            y[yo + m + 4] = PlanKernels.finish(s4, bias, m + 4, relu);
+            y[yo + m + 5] = PlanKernels.finish(s5, bias, m + 5, relu);
+            y[yo + m + 6] = PlanKernels.finish(s6, bias, m + 6, relu);
+            y[yo + m + 7] = PlanKernels.finish(s7, bias, m + 7, relu);
         }
         for (; m < M; m++) {
             int r0 = a + m * K;
@@ -191,13 +155,8 @@ final class LoopKernels implements PlanKernels {
             for (int k = 0; k < K; k++) {
                 s0 += A[r0 + k] * x[xo + k];
             }
-            y[yo + m] = finish(s0, bias, m, relu);
+            y[yo + m] = PlanKernels.finish(s0, bias, m, relu);
         }
-    }
-
-    private static float finish(float s, float[] bias, int m, boolean relu) {
-        float v = bias == null ? s : s + bias[m];
-        return relu ? Math.max(v, 0f) : v;
     }
 
     @Override

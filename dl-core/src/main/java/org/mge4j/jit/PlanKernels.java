@@ -37,7 +37,8 @@ interface PlanKernels {
      * {@code C[m][n] = bias[m] + sum_k A[m][k] B[k][n]} for an M×K matrix A at {@code a}, K×N matrix B at {@code b}
      * and M×N matrix C at {@code c}; bias may be null; relu clamps the result at 0.
      */
-    default void gemm(float[] A, int a, float[] B, int b, float[] C, int c, int M, int N, int K, float[] bias, boolean relu) {
+    default void gemm(float[] A, int a, float[] B, int b, float[] C, int c, int M, int N, int K, float[] bias,
+                      boolean relu) {
         if (N == 1) {
             gemv(A, a, B, b, C, c, M, K, bias, relu);
         } else {
@@ -50,7 +51,8 @@ interface PlanKernels {
      * starts at {@code b + rows[k]} instead of {@code b + k*N}: a convolution reads its input runs in place this
      * way, with no im2col copy.
      */
-    void gemm(float[] A, int a, float[] B, int b, int[] rows, float[] C, int c, int M, int N, int K, float[] bias, boolean relu);
+    void gemm(float[] A, int a, float[] B, int b, int[] rows, float[] C, int c, int M, int N, int K, float[] bias,
+              boolean relu);
 
     /** {@code y[m] = bias[m] + A[m]·x} for an M×K matrix A: a product with one column. */
     void gemv(float[] A, int a, float[] x, int xo, float[] y, int yo, int M, int K, float[] bias, boolean relu);
@@ -87,6 +89,24 @@ interface PlanKernels {
                 }
                 return rows;
             });
+        }
+    }
+
+    /** The bias and the relu of one output value. */
+    static float finish(float s, float[] bias, int m, boolean relu) {
+        float v = bias == null ? s : s + bias[m];
+        return relu ? Math.max(v, 0f) : v;
+    }
+
+    /** The one-column case of the gathered {@code gemm}: a dot product per row, the same in every implementation. */
+    static void gatheredColumn(float[] A, int a, float[] B, int b, int[] rows, float[] C, int c, int M, int K,
+                               float[] bias, boolean relu) {
+        for (int m = 0; m < M; m++) {
+            float acc = 0f;
+            for (int k = 0; k < K; k++) {
+                acc += A[a + m * K + k] * B[b + rows[k]];
+            }
+            C[c + m] = finish(acc, bias, m, relu);
         }
     }
 }

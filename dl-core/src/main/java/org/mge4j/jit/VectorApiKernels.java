@@ -30,13 +30,7 @@ final class VectorApiKernels implements PlanKernels {
     public void gemm(float[] A, int a, float[] B, int b, int[] rows, float[] C, int c, int M, int N, int K, float[] bias,
                      boolean relu) {
         if (N == 1) {
-            for (int m = 0; m < M; m++) {
-                float acc = 0f;
-                for (int k = 0; k < K; k++) {
-                    acc += A[a + m * K + k] * B[b + rows[k]];
-                }
-                C[c + m] = finish(acc, bias, m, relu);
-            }
+            PlanKernels.gatheredColumn(A, a, B, b, rows, C, c, M, K, bias, relu);
             return;
         }
         int nv = N - N % L;
@@ -68,7 +62,7 @@ final class VectorApiKernels implements PlanKernels {
                 for (int k = 0; k < K; k++) {
                     s += A[a + m * K + k] * B[b + rows[k] + n];
                 }
-                C[c + m * N + n] = finish(s, bias, m, relu);
+                C[c + m * N + n] = PlanKernels.finish(s, bias, m, relu);
             }
         }
     }
@@ -86,13 +80,8 @@ final class VectorApiKernels implements PlanKernels {
             for (int k = kv; k < K; k++) {
                 s += A[row + k] * x[xo + k];
             }
-            y[yo + m] = finish(s, bias, m, relu);
+            y[yo + m] = PlanKernels.finish(s, bias, m, relu);
         }
-    }
-
-    private static float finish(float s, float[] bias, int m, boolean relu) {
-        float v = bias == null ? s : s + bias[m];
-        return relu ? Math.max(v, 0f) : v;
     }
 
     private static void block1x1(float[] A, int a, float[] B, int b, int[] rows, float[] C, int c, int m, int n, int N, int K,

@@ -355,7 +355,7 @@ class JavaPlanTest {
     public static final class AutoModeCheck {
         public static void main(String[] args) throws Exception {
             Mge.seed(3);
-            // at batch 1 the Java form is ~7x (vector API) or ~4x (plain loops) faster here, far beyond timing noise
+            // at batch 1 the Java form is ~7x (vector API) or ~4x (plain loops) faster than ND4J: far beyond timing noise
             Net net = new Net(new Conv2d(1, 10, 5), 10 * 12 * 12, t -> F.maxPool2d(t, 2), t -> F.softmax(t, 1));
             Tensor x = Tensor.randn(1, 1, 28, 28);
             JavaPlanTest test = new JavaPlanTest();
