@@ -10,9 +10,9 @@ import java.util.List;
  */
 final class KernelJvmOptions {
     /**
-     * Adds the vector API module, which runs dumped graphs' Java plan (org.mge4j.jit.VectorPlan: at batch 1 about 10x
-     * faster than the ND4J form); the JVM then prints "WARNING: Using incubator modules" at every start, which no
-     * option silences ({@code install --no-vector} leaves it out).
+     * Adds the vector API module ({@code install --vector}), on which dumped graphs' Java plan (org.mge4j.jit.JavaPlan)
+     * runs its fastest kernels; without it the plan runs on plain loops. The JVM then prints "WARNING: Using incubator
+     * modules" at every start, which no option silences, so it is not the default.
      */
     static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
     /** JavaCPP loads ND4J's natives with System.load: JDK 24+ warn unless native access is enabled (17+ accept it). */
@@ -27,8 +27,7 @@ final class KernelJvmOptions {
     /**
      * The options for Java {@code feature} (17 or later), before the user's own {@code --jvm-opt}s.
      *
-     * @param vector whether dumped graphs may run their Java kernels on the vector API (the default;
-     *               {@code install --no-vector} says no)
+     * @param vector whether dumped graphs may run their Java kernels on the vector API ({@code install --vector})
      */
     static List<String> forFeature(int feature, boolean vector) {
         if (feature < JavaRuntime.MINIMUM_FEATURE) {
