@@ -40,7 +40,10 @@ final class KernelProcess implements AutoCloseable {
             throw new IllegalStateException("run the protocol tests through Maven (kernel.test.classpath is unset)");
         }
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dmaven.repo.local=" + dir.resolve("m2"), "-javaagent:" + agentJar(), "-cp", cp,
+                // the heap starts at its largest, as the JVM chooses on a machine with 32 GiB or more, so giving
+                // memory back after a full heap is tested at its hardest on every machine (not -Xms: also the floor)
+                "-XX:InitialHeapSize=512m", "-Xmx512m", "-Dmaven.repo.local=" + dir.resolve("m2"),
+                "-javaagent:" + agentJar(), "-cp", cp,
                 "org.mge4j.kernel.Main", connectionFile.toString()));
         log = dir.resolve("kernel.log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
