@@ -5,6 +5,7 @@ import jdk.jshell.JShell;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.StatementSnippet;
 import jdk.jshell.VarSnippet;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -32,12 +35,20 @@ import java.util.stream.Collectors;
  */
 public final class JShellEvaluator implements Evaluator {
     private static final String STARTUP = "/org/mge4j/kernel/startup.jsh";
+    private static final Pattern RESULT_NAME = Pattern.compile("\\$\\d+");
 
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
     private final KernelExecutionControl control;
     private final Tracebacks tracebacks = new Tracebacks();
     private final List<String> startupWarnings = new ArrayList<>();
+    private final List<Declared> results = new ArrayList<>();
+    private final List<Declared> variables = new ArrayList<>();
+    private final ReplClassFiles classFiles;
+
+    /** A variable (a user's, or the {@code $N} JShell declares for an expression's value) and its wrapper class. */
+    private record Declared(VarSnippet variable, String wrapper) {
+    }
 
     /** Builds JShell, installs the exit guard and applies the startup imports that compile. */
     public JShellEvaluator(List<String> compilerOptions) {
@@ -69,7 +80,13 @@ public final class JShellEvaluator implements Evaluator {
                 .build();
         this.analysis = shell.sourceCodeAnalysis();
         this.control = made[0];
+        this.classFiles = ReplClassFiles.of(shell, RedefinitionAgent.instrumentation());
         applyStartup();
+    }
+
+    /** How many class files JShell's compiler keeps (see {@link ReplClassFiles}); -1 where they cannot be reached. */
+    int keptClassFiles() {
+        return classFiles.size();
     }
 
     /** Problems found while starting (to show in the kernel log). */
@@ -99,6 +116,7 @@ public final class JShellEvaluator implements Evaluator {
 
     @Override
     public CellOutcome run(String code, Cell cell) {
+        dropEarlierResults(code);
         control.prepare(cell);
         String remaining = code;
         int consumed = 0;
@@ -134,6 +152,12 @@ public final class JShellEvaluator implements Evaluator {
                     shell.drop(s);
                     return Tracebacks.compileError(code, start, cell.executionCount(), diags);
                 }
+                if (s instanceof VarSnippet v) {
+                    (s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND ? results : variables)
+                            .add(new Declared(v, control.lastWrapper()));
+                } else if (s instanceof StatementSnippet || s instanceof ExpressionSnippet) {
+                    classFiles.forget(control.lastWrapper());   // ran; nothing can name it
+                }
                 if (e.exception() != null) {
                     CellOutcome.Failure failure = tracebacks.exception(e.exception());
                     return control.releasedVariables() ? dropAfterOutOfMemory(failure, declared) : failure;
@@ -149,6 +173,36 @@ public final class JShellEvaluator implements Evaluator {
             remaining = rest;
         }
         return outcome;
+    }
+
+    /**
+     * Drops the {@code $N} variables of earlier cells, except those {@code code} names. JShell keeps the value of
+     * every expression in such a variable, and every later snippet is compiled with an import of each one: after a
+     * thousand cells, each cell compiled two to three times slower and every value shown stayed reachable (a large
+     * tensor too). Only the previous cell's {@code $N} can be named by the next cell (JShell numbers them by snippet,
+     * not by {@code Out[n]}), and one that a cell names is kept for good, since later code may depend on it.
+     */
+    private void dropEarlierResults(String code) {
+        Set<String> named = RESULT_NAME.matcher(code).results().map(MatchResult::group).collect(Collectors.toSet());
+        for (Declared r : results) {
+            if (named.contains(r.variable().name())) {
+                variables.add(r);
+            } else if (shell.status(r.variable()).isActive()) {
+                shell.drop(r.variable());
+                control.clearVariables(r.wrapper());
+                classFiles.forget(r.wrapper());
+            }
+        }
+        results.clear();
+        // a redeclared (or dropped) variable's class is not compiled against any more; its value stays, as in
+        // JShell, since code of earlier cells may still read it
+        variables.removeIf(v -> {
+            boolean gone = !shell.status(v.variable()).isActive();
+            if (gone) {
+                classFiles.forget(v.wrapper());
+            }
+            return gone;
+        });
     }
 
     /**

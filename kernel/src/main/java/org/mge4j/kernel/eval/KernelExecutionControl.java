@@ -144,20 +144,55 @@ final class KernelExecutionControl extends DirectExecutionControl {
      */
     private void releaseCellVariables() {
         for (String wrapper : cellWrappers) {
-            try {
-                for (Field field : findClass(wrapper).getDeclaredFields()) {
-                    int m = field.getModifiers();
-                    if (Modifier.isStatic(m) && !Modifier.isFinal(m) && !field.getType().isPrimitive()) {
-                        field.setAccessible(true);
-                        field.set(null, null);
-                        released = true;
-                    }
-                }
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                // a wrapper without variables, or one JShell replaced: nothing to release
-            }
+            released |= clearVariables(wrapper);
         }
-        System.gc();                            // a full collection shrinks the heap; G1 uncommits it within ~1 s
+        giveHeapBack();
+    }
+
+    /**
+     * Full collections until the heap stops shrinking. G1 shrinks at the first (and hands the pages back from its
+     * own thread within about a second); the serial collector damps shrinking over successive full collections
+     * (nothing, then 10 %, 40 %, all), so it takes four, ~50 ms each on a kernel's heap.
+     */
+    private static void giveHeapBack() {
+        long committed = Runtime.getRuntime().totalMemory();
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            long now = Runtime.getRuntime().totalMemory();
+            if (i > 0 && now >= committed) {
+                return;
+            }
+            committed = now;
+        }
+    }
+
+    /** The wrapper class of the snippet invoked last, which holds the variable it declares; null before any. */
+    String lastWrapper() {
+        return cellWrappers.isEmpty() ? null : cellWrappers.get(cellWrappers.size() - 1);
+    }
+
+    /**
+     * Sets the variables (static fields) of a snippet's wrapper class to null, so that what they held can be
+     * collected; JShell's drop forgets a variable but its class, loaded for good, keeps the value.
+     */
+    boolean clearVariables(String wrapper) {
+        boolean cleared = false;
+        if (wrapper == null) {
+            return false;
+        }
+        try {
+            for (Field field : findClass(wrapper).getDeclaredFields()) {
+                int m = field.getModifiers();
+                if (Modifier.isStatic(m) && !Modifier.isFinal(m) && !field.getType().isPrimitive()) {
+                    field.setAccessible(true);
+                    field.set(null, null);
+                    cleared = true;
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // a wrapper without variables, or one JShell replaced: nothing to clear
+        }
+        return cleared;
     }
 
     @Override

@@ -20,16 +20,35 @@ final class KernelJvmOptions {
     /** JavaCPP's indexers use sun.misc.Unsafe memory access: JDK 24+ warn unless allowed (the option exists from 23). */
     static final String UNSAFE_MEMORY_ACCESS = "--sun-misc-unsafe-memory-access=allow";
     static final int UNSAFE_MEMORY_ACCESS_SINCE = 23;
+    /**
+     * The serial collector: a kernel's own heap is small (tensors live off-heap, in ND4J's native memory), and
+     * with G1 it grew to 1.1 GB of RSS over 2,000 cells of bench/RESULTS-kernel.md against 0.4 GB with this one, at
+     * the same or a lower cell latency. The JVM picks it by itself on machines with one CPU or under 1.8 GB.
+     */
+    static final String SERIAL_GC = "-XX:+UseSerialGC";
+    /**
+     * A small starting heap that grows with what cells keep: the default (1/64 of the machine's memory) is 1 GB on a
+     * 64 GB machine, and a kernel would touch all of its young generation however little it keeps. Not {@code
+     * -Xms}, which would also be the smallest the heap ever shrinks to.
+     */
+    static final String INITIAL_HEAP = "-XX:InitialHeapSize=32m";
 
     private KernelJvmOptions() {
     }
 
+    /** {@link #forFeature(int, boolean, List)} for a user who gave no {@code --jvm-opt}. */
+    static List<String> forFeature(int feature, boolean vector) {
+        return forFeature(feature, vector, List.of());
+    }
+
     /**
-     * The options for Java {@code feature} (17 or later), before the user's own {@code --jvm-opt}s.
+     * The options for Java {@code feature} (17 or later), to come before the user's own {@code --jvm-opt}s; the
+     * collector and the starting heap are left to the user's options when they name any.
      *
      * @param vector whether dumped graphs may run their Java kernels on the vector API ({@code install --vector})
+     * @param user   the user's {@code --jvm-opt}s
      */
-    static List<String> forFeature(int feature, boolean vector) {
+    static List<String> forFeature(int feature, boolean vector, List<String> user) {
         if (feature < JavaRuntime.MINIMUM_FEATURE) {
             throw new IllegalArgumentException("the kernel needs Java " + JavaRuntime.MINIMUM_FEATURE + " or later, got "
                     + feature);
@@ -41,6 +60,13 @@ final class KernelJvmOptions {
         options.add(NATIVE_ACCESS);
         if (feature >= UNSAFE_MEMORY_ACCESS_SINCE) {
             options.add(UNSAFE_MEMORY_ACCESS);
+        }
+        if (user.stream().noneMatch(o -> o.matches("-XX:[+-]Use\\w*GC"))) {
+            options.add(SERIAL_GC);
+        }
+        if (user.stream().noneMatch(o -> o.startsWith("-Xms") || o.startsWith("-Xmx") || o.contains("HeapSize")
+                || o.contains("RAMPercentage") || o.contains("RAMFraction"))) {
+            options.add(INITIAL_HEAP);
         }
         return options;
     }

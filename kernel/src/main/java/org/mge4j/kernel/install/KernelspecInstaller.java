@@ -96,7 +96,7 @@ public final class KernelspecInstaller {
                 System.err.println(runtime.refusal());
                 return 2;
             }
-            jvmOptions = new ArrayList<>(KernelJvmOptions.forFeature(runtime.feature(), o.vector()));
+            jvmOptions = new ArrayList<>(KernelJvmOptions.forFeature(runtime.feature(), o.vector(), o.jvmOpts()));
             jvmOptions.addAll(o.jvmOpts());
             String refused = runtime.refusedOptions(jvmOptions);
             if (refused != null) {

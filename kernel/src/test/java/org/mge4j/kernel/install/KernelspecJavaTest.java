@@ -34,12 +34,24 @@ class KernelspecJavaTest {
     private List<String> optionsFor(String javaVersion, String... args) throws IOException {
         JavaRuntime runtime = JavaRuntime.of(fakeJdk("jdk-" + javaVersion, javaVersion).toString());
         assertNull(runtime.refusal(), runtime.refusal());
-        return KernelJvmOptions.forFeature(runtime.feature(), KernelspecInstaller.parse(args).vector());
+        KernelspecInstaller.Options parsed = KernelspecInstaller.parse(args);
+        return KernelJvmOptions.forFeature(runtime.feature(), parsed.vector(), parsed.jvmOpts());
+    }
+
+    @Test
+    void aCollectorOrHeapSizeTheUserChoosesReplacesTheKernelsOwn() throws IOException {
+        assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "-XX:InitialHeapSize=32m"),
+                optionsFor("17", "--jvm-opt", "-XX:+UseG1GC"));
+        assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"),
+                optionsFor("21", "--jvm-opt", "-Xmx16m"));
+        assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"),
+                optionsFor("25", "--jvm-opt", "-XX:+UseZGC", "--jvm-opt", "-XX:MaxRAMPercentage=50"));
     }
 
     @Test
     void java17And21GetNativeAccessAndNoSecurityManagerOption() throws IOException {
-        List<String> options = List.of("--enable-native-access=ALL-UNNAMED");
+        List<String> options = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+                "-XX:InitialHeapSize=32m");
         assertEquals(options, optionsFor("17.0.21.1"));
         assertEquals(options, optionsFor("21.0.9"));
         assertEquals(options, optionsFor("22"));
@@ -47,7 +59,8 @@ class KernelspecJavaTest {
 
     @Test
     void java23AndLaterAlsoAllowUnsafeMemoryAccessSoJavaCppsIndexersDoNotWarn() throws IOException {
-        List<String> options = List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
+        List<String> options = List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-XX:+UseSerialGC", "-XX:InitialHeapSize=32m");
         assertEquals(options, optionsFor("23.0.2"));
         assertEquals(options, optionsFor("25.0.3"));
         assertEquals(options, optionsFor("26-ea"));
@@ -56,10 +69,11 @@ class KernelspecJavaTest {
 
     @Test
     void vectorAddsTheIncubatorModuleOnlyWhenAskedFor() throws IOException {
-        assertEquals(List.of("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"),
-                optionsFor("17.0.21.1", "--vector"));
         assertEquals(List.of("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow"), optionsFor("25.0.3", "--vector"));
+                "-XX:+UseSerialGC", "-XX:InitialHeapSize=32m"), optionsFor("17.0.21.1", "--vector"));
+        assertEquals(List.of("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC", "-XX:InitialHeapSize=32m"),
+                optionsFor("25.0.3", "--vector"));
         assertEquals(optionsFor("25.0.3"), optionsFor("25.0.3", "--no-vector"));
         for (String version : new String[] {"17", "21", "25", "26"}) {
             assertTrue(optionsFor(version).stream().noneMatch(o -> o.contains("security.manager")

@@ -22,7 +22,13 @@ final class KernelProcess implements AutoCloseable {
     final Process process;
     final Path log;
 
+    /** A kernel with the collector and starting heap of an installed kernel (org.mge4j.kernel.install.KernelJvmOptions). */
     KernelProcess(Path dataDir) throws IOException {
+        this(dataDir, "-XX:+UseSerialGC", "-XX:InitialHeapSize=32m");
+    }
+
+    /** A kernel whose JVM gets {@code jvmOptions} (a collector, a starting heap) and a heap of at most 512 MiB. */
+    KernelProcess(Path dataDir, String... jvmOptions) throws IOException {
         dir = Files.createTempDirectory("mge4j-kernel-test");
         ports = new int[5];
         for (int i = 0; i < 5; i++) {
@@ -40,10 +46,9 @@ final class KernelProcess implements AutoCloseable {
             throw new IllegalStateException("run the protocol tests through Maven (kernel.test.classpath is unset)");
         }
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // the heap starts at its largest, as the JVM chooses on a machine with 32 GiB or more, so giving
-                // memory back after a full heap is tested at its hardest on every machine (not -Xms: also the floor)
-                "-XX:InitialHeapSize=512m", "-Xmx512m", "-Dmaven.repo.local=" + dir.resolve("m2"),
-                "-javaagent:" + agentJar(), "-cp", cp,
+                "-Xmx512m"));
+        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(List.of("-Dmaven.repo.local=" + dir.resolve("m2"), "-javaagent:" + agentJar(), "-cp", cp,
                 "org.mge4j.kernel.Main", connectionFile.toString()));
         log = dir.resolve("kernel.log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
