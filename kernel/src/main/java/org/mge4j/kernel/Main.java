@@ -14,7 +14,7 @@ import java.util.Arrays;
 /**
  * Command line of the kernel jar:
  * {@code java -jar kernel.jar <connection_file>} runs the kernel (Jupyter does this),
- * {@code java -jar kernel.jar install [--user|--sys-prefix|--prefix DIR] [--name N] [--backend cpu|cuda] [--java PATH] [--vector] [--no-class-archive] [--jvm-opt OPT]...}
+ * {@code java -jar kernel.jar install [--user|--sys-prefix|--prefix DIR] [--name N] [--backend cpu|cuda] [--java PATH] [--vector] [--jvm-opt OPT]...}
  * writes a kernelspec, {@code java -jar kernel.jar uninstall [...]} removes it; {@code inspect} and {@code convert}
  * are the file tools ({@link Cli}), which {@code install/mge4j} runs.
  */
@@ -43,7 +43,6 @@ public final class Main {
         switch (args[0]) {
             case "install" -> System.exit(KernelspecInstaller.install(Arrays.copyOfRange(args, 1, args.length)));
             case "uninstall" -> System.exit(KernelspecInstaller.uninstall(Arrays.copyOfRange(args, 1, args.length)));
-            case "--warm-up-classes" -> System.exit(ClassWarmUp.run());
             default -> {
                 if (args.length != 1 || !Files.isRegularFile(Path.of(args[0]))) {
                     System.err.println("unknown command, or no such connection file: " + args[0] + "\n" + usage());
@@ -87,11 +86,10 @@ public final class Main {
         return String.join("\n",
                 "mge4j: a Jupyter kernel for Java, and tools for model files",
                 Cli.usage(p),
-                Cli.row(p + " install [--user|--sys-prefix|--prefix DIR] [--name NAME] [--backend cpu|cuda] [--java PATH] [--vector] [--no-class-archive] [--jvm-opt OPT]...",
+                Cli.row(p + " install [--user|--sys-prefix|--prefix DIR] [--name NAME] [--backend cpu|cuda] [--java PATH] [--vector] [--jvm-opt OPT]...",
                         "write the kernelspec (default: --user, name mge4j, this Java; --java: a JDK 17+;"
                                 + " --backend cuda: mge4j-cuda from a -Pcuda build; --vector: dumped graphs' Java plan on the vector API,"
-                                + " whose incubator module makes the JVM print a warning at each start; --no-class-archive: skip the"
-                                + " class-data archive that install makes by starting the kernel once, ~0.2 s off every start)"),
+                                + " whose incubator module makes the JVM print a warning at each start)"),
                 Cli.row(p + " uninstall [--user|--sys-prefix|--prefix DIR] [--name NAME]", "remove it"),
                 Cli.row(p + " CONNECTION_FILE", "run the kernel (Jupyter starts it this way)"),
                 "'" + p + " inspect --help' and '" + p + " convert --help' say more.",

@@ -37,7 +37,7 @@ public final class KernelspecInstaller {
     }
 
     record Options(Path kernelsDir, String name, String java, List<String> jvmOpts, String backend,
-                           boolean vector, boolean classArchive) {
+                           boolean vector) {
     }
 
     /** The kernelspec name a backend gets unless {@code --name} says otherwise. */
@@ -90,7 +90,6 @@ public final class KernelspecInstaller {
         }
         List<String> jvmOptions;
         String java;
-        int feature;
         try {
             JavaRuntime runtime = o.java() == null ? JavaRuntime.running() : JavaRuntime.of(o.java());
             if (runtime.refusal() != null) {
@@ -105,7 +104,6 @@ public final class KernelspecInstaller {
                 return 2;
             }
             java = runtime.java();
-            feature = runtime.feature();
         } catch (IOException e) {
             System.err.println(e.getMessage());
             return 2;
@@ -118,17 +116,6 @@ public final class KernelspecInstaller {
         if (missing != null) {
             System.err.println(missing);
             return 1;
-        }
-        if (o.classArchive()) {
-            Path archive = dir.resolve(ClassArchive.FILE);
-            String why = ClassArchive.create(java, feature, jvmOptions, target, archive);
-            if (why == null) {
-                jvmOptions.addAll(ClassArchive.options(feature, archive));
-            } else {
-                System.err.println("note: the kernel starts without a class-data archive, ~0.2 s slower (" + why + ")");
-            }
-        } else {
-            Files.deleteIfExists(dir.resolve(ClassArchive.FILE));
         }
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode spec = json.createObjectNode();
@@ -228,7 +215,6 @@ public final class KernelspecInstaller {
         String backend = "cpu";
         String java = null;     // the running JVM
         boolean vector = false;
-        boolean classArchive = true;
         List<String> opts = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -270,7 +256,6 @@ public final class KernelspecInstaller {
                 }
                 case "--vector" -> vector = true;
                 case "--no-vector" -> vector = false;
-                case "--no-class-archive" -> classArchive = false;
                 case "--jvm-opt" -> {
                     if (!hasValue) {
                         return missing(a);
@@ -279,13 +264,12 @@ public final class KernelspecInstaller {
                 }
                 default -> {
                     System.err.println("unknown option " + a + "\nusage: install [--user|--sys-prefix|--prefix DIR] "
-                            + "[--name NAME] [--backend cpu|cuda] [--java PATH] [--vector] [--no-class-archive] [--jvm-opt OPT]...");
+                            + "[--name NAME] [--backend cpu|cuda] [--java PATH] [--vector] [--jvm-opt OPT]...");
                     return null;
                 }
             }
         }
-        return new Options(kernels, name == null ? defaultName(backend) : name, java, opts, backend, vector,
-                classArchive);
+        return new Options(kernels, name == null ? defaultName(backend) : name, java, opts, backend, vector);
     }
 
     private static Options missing(String option) {

@@ -39,15 +39,6 @@ class KernelspecJavaTest {
     }
 
     @Test
-    void theClassArchiveIsRemadeByTheJvmFrom19OnAndItsMessagesAreOff() {
-        Path archive = Path.of("/k/kernel.jsa");
-        assertEquals(List.of("-XX:SharedArchiveFile=/k/kernel.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"),
-                ClassArchive.options(17, archive));
-        assertEquals(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=/k/kernel.jsa", "-Xlog:cds=off",
-                "-Xlog:cds+dynamic=off"), ClassArchive.options(25, archive));
-    }
-
-    @Test
     void aCollectorOrHeapSizeTheUserChoosesReplacesTheKernelsOwn() throws IOException {
         assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "-XX:InitialHeapSize=32m"),
                 optionsFor("17", "--jvm-opt", "-XX:+UseG1GC"));
