@@ -36,6 +36,12 @@ def mge4j(*args, expect=0):
     if r.returncode != expect:
         sys.exit(f"cli_check: mge4j {' '.join(args)} exited {r.returncode}, expected {expect}\n"
                  f"--- stdout\n{r.stdout}--- stderr\n{r.stderr}")
+    # the JVM's own warnings (native access, Unsafe on JDK 24+) have no place in a tool's output; 'run' adds the
+    # vector API module, whose one warning no option silences
+    jvm = [line for line in r.stderr.splitlines()
+           if line.startswith("WARNING:") and "Using incubator modules" not in line]
+    if jvm:
+        sys.exit(f"cli_check: mge4j {' '.join(args)} printed the JVM's warnings:\n" + "\n".join(jvm))
     return r
 
 
