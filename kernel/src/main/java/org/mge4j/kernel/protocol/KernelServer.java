@@ -57,6 +57,16 @@ public final class KernelServer {
     public KernelServer(ConnectionInfo info) {
         this.info = info;
         this.codec = new WireCodec(new MessageSigner(info.key()));
+        // JeroMQ's I/O threads print an uncaught exception's stack trace on the console; when the context closes
+        // while a socket still signals its mailbox (seen at shutdown in a test run), that is a
+        // ClosedChannelException of no consequence. While the kernel runs, such an error goes to the log as one line.
+        Thread.UncaughtExceptionHandler quiet = (t, e) -> {
+            if (running) {
+                LOG.warning("ZeroMQ thread " + t.getName() + ": " + e);
+            }
+        };
+        context.setUncaughtExceptionHandler(quiet);
+        context.setNotificationExceptionHandler(quiet);
     }
 
     /** The comm registry, for registering comm targets. */

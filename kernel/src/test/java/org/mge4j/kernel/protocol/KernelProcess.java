@@ -46,7 +46,10 @@ final class KernelProcess implements AutoCloseable {
             throw new IllegalStateException("run the protocol tests through Maven (kernel.test.classpath is unset)");
         }
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m"));
+                "-Xmx512m", "--enable-native-access=ALL-UNNAMED"));
+        if (Runtime.version().feature() >= 23) {
+            cmd.add("--sun-misc-unsafe-memory-access=allow");     // as an installed kernel (KernelJvmOptions)
+        }
         cmd.addAll(List.of(jvmOptions));
         cmd.addAll(List.of("-Dmaven.repo.local=" + dir.resolve("m2"), "-javaagent:" + agentJar(), "-cp", cp,
                 "org.mge4j.kernel.Main", connectionFile.toString()));
