@@ -137,7 +137,9 @@ public final class JShellEvaluator implements Evaluator {
             int start = consumed + leadingOffset(remaining, source);
             int firstLine = lineOf(code, start + source.length() - source.stripLeading().length());
             control.clearLastValue();
+            int invoked = control.invocations();
             List<SnippetEvent> events = shell.eval(source);
+            String wrapper = control.wrapperInvokedSince(invoked);
             if (control.stopRequested()) {
                 return interrupted();
             }
@@ -154,9 +156,9 @@ public final class JShellEvaluator implements Evaluator {
                 }
                 if (s instanceof VarSnippet v) {
                     (s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND ? results : variables)
-                            .add(new Declared(v, control.lastWrapper()));
+                            .add(new Declared(v, wrapper));
                 } else if (s instanceof StatementSnippet || s instanceof ExpressionSnippet) {
-                    classFiles.forget(control.lastWrapper());   // ran; nothing can name it
+                    classFiles.forget(wrapper);         // ran; nothing can name it
                 }
                 if (e.exception() != null) {
                     CellOutcome.Failure failure = tracebacks.exception(e.exception());

@@ -166,9 +166,17 @@ final class KernelExecutionControl extends DirectExecutionControl {
         }
     }
 
-    /** The wrapper class of the snippet invoked last, which holds the variable it declares; null before any. */
-    String lastWrapper() {
-        return cellWrappers.isEmpty() ? null : cellWrappers.get(cellWrappers.size() - 1);
+    /** How many snippets this cell has invoked so far; a mark for {@link #wrapperInvokedSince}. */
+    int invocations() {
+        return cellWrappers.size();
+    }
+
+    /**
+     * The wrapper class (which holds the variable a snippet declares) of the last snippet invoked after {@code mark};
+     * null when none was, so a snippet JShell did not run is never taken for the one before it.
+     */
+    String wrapperInvokedSince(int mark) {
+        return cellWrappers.size() > mark ? cellWrappers.get(cellWrappers.size() - 1) : null;
     }
 
     /**

@@ -85,6 +85,10 @@ class JShellEvaluatorTest {
         assertTrue(evaluator.keptClassFiles() <= kept + 2,
                 "class files kept grew from " + kept + " to " + evaluator.keptClassFiles() + " over 600 snippets");
         assertEquals(220, value("counter.n"));
+        assertEquals(5, value("int q = 5; q"));
+        assertEquals(6, value("q + 1"), "a variable read back in the cell that declared it stays declared");
+        assertEquals(7, value("int r = 7; r = r; r"));
+        assertEquals(8, value("r + 1"));
         assertEquals(398, value("twice(redeclared)"));
         run("class Counter { int n = 100; int next() { return n += 10; } }");
         assertEquals(110, value("new Counter().next()"), "a class redefined after its old class files were kept");
