@@ -27,6 +27,13 @@ final class KernelJvmOptions {
      */
     static final String SERIAL_GC = "-XX:+UseSerialGC";
     /**
+     * A cap on the serial collector's young generation. JDK 25's serial collector grows it with the heap: a 20 s cell
+     * whose objects live a while (a ring of 80 MB of arrays) took the kernel to 6 GB of RSS, a young generation of
+     * 1.6 GB (G1: 2.2 GB); with this cap 355 MiB on JDK 25 and 422 MiB on JDK 17 (474 without it), and the same cell
+     * times over 2,000 cells.
+     */
+    static final String YOUNG_LIMIT = "-XX:MaxNewSize=64m";
+    /**
      * A small starting heap that grows with what cells keep: the default (1/64 of the machine's memory) is 1 GB on a
      * 64 GB machine, and a kernel would touch all of its young generation however little it keeps. Not {@code
      * -Xms}, which would also be the smallest the heap ever shrinks to.
@@ -61,12 +68,18 @@ final class KernelJvmOptions {
         if (feature >= UNSAFE_MEMORY_ACCESS_SINCE) {
             options.add(UNSAFE_MEMORY_ACCESS);
         }
-        if (user.stream().noneMatch(o -> o.matches("-XX:[+-]Use\\w*GC"))) {
+        boolean ownCollector = user.stream().anyMatch(o -> o.matches("-XX:[+-]Use\\w*GC"));
+        boolean ownHeap = user.stream().anyMatch(o -> o.startsWith("-Xms") || o.startsWith("-Xmx")
+                || o.startsWith("-Xmn") || o.contains("HeapSize") || o.contains("NewSize") || o.contains("NewRatio")
+                || o.contains("RAMPercentage") || o.contains("RAMFraction"));
+        if (!ownCollector) {
             options.add(SERIAL_GC);
         }
-        if (user.stream().noneMatch(o -> o.startsWith("-Xms") || o.startsWith("-Xmx") || o.contains("HeapSize")
-                || o.contains("RAMPercentage") || o.contains("RAMFraction"))) {
+        if (!ownHeap) {
             options.add(INITIAL_HEAP);
+            if (!ownCollector) {
+                options.add(YOUNG_LIMIT);
+            }
         }
         return options;
     }

@@ -51,7 +51,7 @@ class KernelspecJavaTest {
     @Test
     void java17And21GetNativeAccessAndNoSecurityManagerOption() throws IOException {
         List<String> options = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-                "-XX:InitialHeapSize=32m");
+                "-XX:InitialHeapSize=32m", "-XX:MaxNewSize=64m");
         assertEquals(options, optionsFor("17.0.21.1"));
         assertEquals(options, optionsFor("21.0.9"));
         assertEquals(options, optionsFor("22"));
@@ -60,7 +60,7 @@ class KernelspecJavaTest {
     @Test
     void java23AndLaterAlsoAllowUnsafeMemoryAccessSoJavaCppsIndexersDoNotWarn() throws IOException {
         List<String> options = List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-XX:+UseSerialGC", "-XX:InitialHeapSize=32m");
+                "-XX:+UseSerialGC", "-XX:InitialHeapSize=32m", "-XX:MaxNewSize=64m");
         assertEquals(options, optionsFor("23.0.2"));
         assertEquals(options, optionsFor("25.0.3"));
         assertEquals(options, optionsFor("26-ea"));
@@ -70,10 +70,11 @@ class KernelspecJavaTest {
     @Test
     void vectorAddsTheIncubatorModuleOnlyWhenAskedFor() throws IOException {
         assertEquals(List.of("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseSerialGC", "-XX:InitialHeapSize=32m"), optionsFor("17.0.21.1", "--vector"));
+                "-XX:+UseSerialGC", "-XX:InitialHeapSize=32m", "-XX:MaxNewSize=64m"),
+                optionsFor("17.0.21.1", "--vector"));
         assertEquals(List.of("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC", "-XX:InitialHeapSize=32m"),
-                optionsFor("25.0.3", "--vector"));
+                "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC", "-XX:InitialHeapSize=32m",
+                "-XX:MaxNewSize=64m"), optionsFor("25.0.3", "--vector"));
         assertEquals(optionsFor("25.0.3"), optionsFor("25.0.3", "--no-vector"));
         for (String version : new String[] {"17", "21", "25", "26"}) {
             assertTrue(optionsFor(version).stream().noneMatch(o -> o.contains("security.manager")

@@ -24,7 +24,7 @@ final class KernelProcess implements AutoCloseable {
 
     /** A kernel with the collector and starting heap of an installed kernel (org.mge4j.kernel.install.KernelJvmOptions). */
     KernelProcess(Path dataDir) throws IOException {
-        this(dataDir, "-XX:+UseSerialGC", "-XX:InitialHeapSize=32m");
+        this(dataDir, "-XX:+UseSerialGC", "-XX:InitialHeapSize=32m", "-XX:MaxNewSize=64m");
     }
 
     /** A kernel whose JVM gets {@code jvmOptions} (a collector, a starting heap) and a heap of at most 512 MiB. */
