@@ -52,12 +52,8 @@ final class LoopKernels implements PlanKernels {
     }
 
     @Override
-    public void gemm(float[] A, int a, float[] B, int b, int[] rows, float[] C, int c, int M, int N, int K, float[] bias,
-                     boolean relu) {
-        if (N == 1) {
-            PlanKernels.gatheredColumn(A, a, B, b, rows, C, c, M, K, bias, relu);
-            return;
-        }
+    public void gemmWide(float[] A, int a, float[] B, int b, int[] rows, float[] C, int c, int M, int N, int K,
+                         float[] bias, boolean relu) {
         Scratch s = scratch.get().computeIfAbsent(((long) K << 32) | N, key -> new Scratch(K, N));
         float[][] bk = s.b;
         for (int k = 0; k < K; k++) {

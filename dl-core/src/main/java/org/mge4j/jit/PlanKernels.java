@@ -51,8 +51,18 @@ interface PlanKernels {
      * starts at {@code b + rows[k]} instead of {@code b + k*N}: a convolution reads its input runs in place this
      * way, with no im2col copy.
      */
-    void gemm(float[] A, int a, float[] B, int b, int[] rows, float[] C, int c, int M, int N, int K, float[] bias,
-              boolean relu);
+    default void gemm(float[] A, int a, float[] B, int b, int[] rows, float[] C, int c, int M, int N, int K,
+                      float[] bias, boolean relu) {
+        if (N == 1) {
+            gatheredColumn(A, a, B, b, rows, C, c, M, K, bias, relu);
+        } else {
+            gemmWide(A, a, B, b, rows, C, c, M, N, K, bias, relu);
+        }
+    }
+
+    /** The gathered {@code gemm} for two or more columns, where the implementations differ. */
+    void gemmWide(float[] A, int a, float[] B, int b, int[] rows, float[] C, int c, int M, int N, int K, float[] bias,
+                  boolean relu);
 
     /** {@code y[m] = bias[m] + A[m]·x} for an M×K matrix A: a product with one column. */
     void gemv(float[] A, int a, float[] x, int xo, float[] y, int yo, int M, int K, float[] bias, boolean relu);
@@ -99,8 +109,8 @@ interface PlanKernels {
     }
 
     /** The one-column case of the gathered {@code gemm}: a dot product per row, the same in every implementation. */
-    static void gatheredColumn(float[] A, int a, float[] B, int b, int[] rows, float[] C, int c, int M, int K,
-                               float[] bias, boolean relu) {
+    private static void gatheredColumn(float[] A, int a, float[] B, int b, int[] rows, float[] C, int c, int M, int K,
+                                       float[] bias, boolean relu) {
         for (int m = 0; m < M; m++) {
             float acc = 0f;
             for (int k = 0; k < K; k++) {

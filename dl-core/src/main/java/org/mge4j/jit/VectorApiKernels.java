@@ -27,12 +27,8 @@ final class VectorApiKernels implements PlanKernels {
     }
 
     @Override
-    public void gemm(float[] A, int a, float[] B, int b, int[] rows, float[] C, int c, int M, int N, int K, float[] bias,
-                     boolean relu) {
-        if (N == 1) {
-            PlanKernels.gatheredColumn(A, a, B, b, rows, C, c, M, K, bias, relu);
-            return;
-        }
+    public void gemmWide(float[] A, int a, float[] B, int b, int[] rows, float[] C, int c, int M, int N, int K,
+                         float[] bias, boolean relu) {
         int nv = N - N % L;
         int m = 0;
         for (; m + 4 <= M; m += 4) {
