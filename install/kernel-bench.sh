@@ -36,16 +36,6 @@ for j in "${jdks[@]}"; do
   if [ ! -x "$home/bin/java" ]; then echo "[bench] no $home/bin/java: $name skipped" >&2; continue; fi
   java -jar "$jar" install --prefix "$prefix" --name "$name" --java "$home/bin/java" ${opts[@]+"${opts[@]}"} \
     ${own[@]+"${own[@]}"} >&2
-  # JDK 24+ refuse to start with -Djava.security.manager=allow, which older installers wrote; the kernel no longer
-  # needs it (the exit guard works through the agent), so the bench leaves it out where the JDK refuses it
-  if grep -q -- '-Djava.security.manager=allow' "$prefix/share/jupyter/kernels/$name/kernel.json" \
-      && ! "$home/bin/java" -Djava.security.manager=allow -version >/dev/null 2>&1; then
-    "$PY" -c 'import json, sys
-p = sys.argv[1]; s = json.load(open(p))
-s["argv"] = [a for a in s["argv"] if a != "-Djava.security.manager=allow"]
-json.dump(s, open(p, "w"), indent=1)' "$prefix/share/jupyter/kernels/$name/kernel.json"
-    echo "[bench] $name: -Djava.security.manager=allow left out of kernel.json (this JDK refuses it)" >&2
-  fi
   names+=("$name")
 done
 "$PY" -m ipykernel install --prefix "$prefix" --name ipykernel >/dev/null 2>&1

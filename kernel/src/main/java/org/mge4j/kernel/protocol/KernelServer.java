@@ -52,6 +52,7 @@ public final class KernelServer {
     private StdinChannel stdin;
     private OutputRouter output;
     private ExecuteHandler execute;
+    private HistoryStore history;
 
     /** A kernel for the given connection; call {@link #start()} then {@link #awaitShutdown()}. */
     public KernelServer(ConnectionInfo info) {
@@ -85,7 +86,7 @@ public final class KernelServer {
         Notebook.install();
         stdin = new StdinChannel(in, codec, session);
         output = new OutputRouter();
-        HistoryStore history = new HistoryStore(HistoryStore.defaultFile());
+        history = new HistoryStore(HistoryStore.defaultFile());
         execute = new ExecuteHandler(runner::join, output, stdin, history);
         router.beforeReply(r -> {
             if (r.socket() == shell && execute.takeAbortSignal()) {
@@ -258,6 +259,7 @@ public final class KernelServer {
         iopub.close();
         stdin.close();
         output.close();
+        history.close();
         context.close();
     }
 }

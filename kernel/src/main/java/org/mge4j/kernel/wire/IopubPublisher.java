@@ -96,12 +96,7 @@ public final class IopubPublisher implements AutoCloseable {
                     return;                     // closed and nothing left
                 }
             }
-            sending.lock();
-            try {
-                sendQueued();
-            } finally {
-                sending.unlock();
-            }
+            drain(Long.MAX_VALUE);
         }
     }
 
